@@ -1,0 +1,78 @@
+/**
+ * The one error catalogue of credfed. Every failure a user can meet has a
+ * stable machine-readable code, a default message and the gRPC status it maps
+ * to. Tests assert codes, never message text.
+ */
+
+/** gRPC status codes used by the catalogue (numeric values of grpc.status). */
+export const GrpcCode = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
+
+interface CatalogueEntry {
+  readonly status: GrpcCode;
+  readonly message: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // configuration and start-up
+  CONFIG_INVALID: { status: GrpcCode.FAILED_PRECONDITION, message: 'configuration is invalid' },
+  CONFIG_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'configuration file not found' },
+  CERT_FILE_MISSING: { status: GrpcCode.FAILED_PRECONDITION, message: 'certificate or key file is missing' },
+  CERT_INVALID: { status: GrpcCode.FAILED_PRECONDITION, message: 'certificate is invalid' },
+  STORE_LOCKED: { status: GrpcCode.FAILED_PRECONDITION, message: 'data directory is in use by another process' },
+  STORE_UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'store is unavailable' },
+  MIGRATION_FAILED: { status: GrpcCode.INTERNAL, message: 'database migration failed' },
+  // identity and access
+  PEER_UNAUTHENTICATED: { status: GrpcCode.UNAUTHENTICATED, message: 'caller presented no verified certificate' },
+  PEER_UNKNOWN: { status: GrpcCode.PERMISSION_DENIED, message: 'caller is not a known partner' },
+  PEER_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'caller may not use this call' },
+  // input
+  MESSAGE_TOO_LARGE: { status: GrpcCode.RESOURCE_EXHAUSTED, message: 'message exceeds the size limit' },
+  PROTOCOL_VIOLATION: { status: GrpcCode.INVALID_ARGUMENT, message: 'message violates the sync protocol' },
+  RECORD_FIELD_MISSING: { status: GrpcCode.INVALID_ARGUMENT, message: 'record is missing a required field' },
+  RECORD_FIELD_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'record field is invalid' },
+  RECORD_CATEGORY_UNKNOWN: { status: GrpcCode.INVALID_ARGUMENT, message: 'record category is unknown' },
+  IDENTIFIER_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'identifier is invalid' },
+  RECORD_STALE_VERSION: { status: GrpcCode.ALREADY_EXISTS, message: 'a newer or equal version of the record is held' },
+  RECORD_ORIGIN_MISMATCH: { status: GrpcCode.PERMISSION_DENIED, message: 'record origin does not match the sender' },
+  IMPORT_LINE_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'import line is invalid' },
+  // generic
+  NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
+  UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },
+  INTERNAL: { status: GrpcCode.INTERNAL, message: 'internal error' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An expected failure: carries a catalogue code and an optional detail for humans. */
+export class CredfedError extends Error {
+  readonly code: ErrorCode;
+  readonly status: GrpcCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, detail?: string, details: Record<string, unknown> = {}) {
+    const entry = ERROR_CATALOGUE[code];
+    super(detail ? `${entry.message}: ${detail}` : entry.message);
+    this.name = 'CredfedError';
+    this.code = code;
+    this.status = entry.status;
+    this.details = details;
+  }
+}
+
+export function isCredfedError(err: unknown): err is CredfedError {
+  return err instanceof CredfedError;
+}
