@@ -74,6 +74,16 @@ export interface PartnerSyncStatus {
   sending: boolean;
   /** Last error talking to the partner, empty when none. */
   lastError: string;
+  /** Inbound: records from the partner stored as new or newer versions (total). */
+  inboundAccepted: number;
+  /** Inbound: records from the partner that changed nothing (total). */
+  inboundUnchanged: number;
+  /** Inbound: records from the partner refused (total). */
+  inboundRejected: number;
+  /** Whether this node pushes its records to the partner. */
+  push: boolean;
+  /** The partner's gRPC endpoint, host:port; empty when it only calls us. */
+  endpoint: string;
 }
 
 function createBaseStatusRequest(): StatusRequest {
@@ -335,6 +345,11 @@ function createBasePartnerSyncStatus(): PartnerSyncStatus {
     inboundLastAt: undefined,
     sending: false,
     lastError: "",
+    inboundAccepted: 0,
+    inboundUnchanged: 0,
+    inboundRejected: 0,
+    push: false,
+    endpoint: "",
   };
 }
 
@@ -375,6 +390,21 @@ export const PartnerSyncStatus: MessageFns<PartnerSyncStatus> = {
     }
     if (message.lastError !== "") {
       writer.uint32(98).string(message.lastError);
+    }
+    if (message.inboundAccepted !== 0) {
+      writer.uint32(104).int64(message.inboundAccepted);
+    }
+    if (message.inboundUnchanged !== 0) {
+      writer.uint32(112).int64(message.inboundUnchanged);
+    }
+    if (message.inboundRejected !== 0) {
+      writer.uint32(120).int64(message.inboundRejected);
+    }
+    if (message.push !== false) {
+      writer.uint32(128).bool(message.push);
+    }
+    if (message.endpoint !== "") {
+      writer.uint32(138).string(message.endpoint);
     }
     return writer;
   },
@@ -488,6 +518,46 @@ export const PartnerSyncStatus: MessageFns<PartnerSyncStatus> = {
             message.lastError = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.inboundAccepted = longToNumber(reader.int64());
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.inboundUnchanged = longToNumber(reader.int64());
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.inboundRejected = longToNumber(reader.int64());
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.push = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -546,6 +616,23 @@ export const PartnerSyncStatus: MessageFns<PartnerSyncStatus> = {
         : isSet(object.last_error)
         ? globalThis.String(object.last_error)
         : "",
+      inboundAccepted: isSet(object.inboundAccepted)
+        ? globalThis.Number(object.inboundAccepted)
+        : isSet(object.inbound_accepted)
+        ? globalThis.Number(object.inbound_accepted)
+        : 0,
+      inboundUnchanged: isSet(object.inboundUnchanged)
+        ? globalThis.Number(object.inboundUnchanged)
+        : isSet(object.inbound_unchanged)
+        ? globalThis.Number(object.inbound_unchanged)
+        : 0,
+      inboundRejected: isSet(object.inboundRejected)
+        ? globalThis.Number(object.inboundRejected)
+        : isSet(object.inbound_rejected)
+        ? globalThis.Number(object.inbound_rejected)
+        : 0,
+      push: isSet(object.push) ? globalThis.Boolean(object.push) : false,
+      endpoint: isSet(object.endpoint) ? globalThis.String(object.endpoint) : "",
     };
   },
 
@@ -587,6 +674,21 @@ export const PartnerSyncStatus: MessageFns<PartnerSyncStatus> = {
     if (message.lastError !== "") {
       obj.lastError = message.lastError;
     }
+    if (message.inboundAccepted !== 0) {
+      obj.inboundAccepted = Math.round(message.inboundAccepted);
+    }
+    if (message.inboundUnchanged !== 0) {
+      obj.inboundUnchanged = Math.round(message.inboundUnchanged);
+    }
+    if (message.inboundRejected !== 0) {
+      obj.inboundRejected = Math.round(message.inboundRejected);
+    }
+    if (message.push !== false) {
+      obj.push = message.push;
+    }
+    if (message.endpoint !== "") {
+      obj.endpoint = message.endpoint;
+    }
     return obj;
   },
 
@@ -611,6 +713,11 @@ export const PartnerSyncStatus: MessageFns<PartnerSyncStatus> = {
       : undefined;
     message.sending = object.sending ?? false;
     message.lastError = object.lastError ?? "";
+    message.inboundAccepted = object.inboundAccepted ?? 0;
+    message.inboundUnchanged = object.inboundUnchanged ?? 0;
+    message.inboundRejected = object.inboundRejected ?? 0;
+    message.push = object.push ?? false;
+    message.endpoint = object.endpoint ?? "";
     return message;
   },
 };

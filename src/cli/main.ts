@@ -1,0 +1,72 @@
+import { CredfedError } from '../core/errors.js';
+import { VERSION } from '../grpc/admin-service.js';
+import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
+import { importCommand } from './commands/import.js';
+import { serveCommand } from './commands/serve.js';
+import { syncStatusCommand } from './commands/sync-status.js';
+import { upCommand } from './commands/up.js';
+
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand];
+
+const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `credfed ${VERSION}: cross-region credit data federation gateway
+
+Usage: credfed <command> [options]     (credfed <command> --help for details)
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+EXAMPLES
+  npm start                                   (= credfed up) a local federation with sample data
+  npx credfed sync status                     the local federation's sync state
+  credfed serve --config county-a.yaml        run one node
+  credfed import records.ndjson -c county-a.yaml
+`;
+}
+
+/** Runs the CLI; returns the exit code. Data goes to stdout, messages to stderr. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(usage());
+    return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+  }
+  if (argv[0] === '--version') {
+    io.out(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const cmd = COMMANDS.find((c) => {
+    const words = c.name.split(' ');
+    return words.every((w, i) => argv[i] === w);
+  });
+  if (!cmd) {
+    io.err(`credfed: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage()}`);
+    return EXIT.USAGE;
+  }
+  const rest = argv.slice(cmd.name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(cmd.help);
+    return EXIT.OK;
+  }
+  try {
+    const args = parseCommandArgs(cmd, rest);
+    return await cmd.run(args as never, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`credfed ${cmd.name}: ${e.message}\n\n${cmd.help}`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof CredfedError) {
+      io.err(`credfed ${cmd.name}: ${e.code}: ${e.message}\n`);
+      return EXIT.FAILED;
+    }
+    io.err(`credfed ${cmd.name}: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.FAILED;
+  }
+}

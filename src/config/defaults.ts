@@ -1,0 +1,32 @@
+/** Every configuration default, in one place (DESIGN.md §6.5). */
+export const DEFAULTS = {
+  listen: '127.0.0.1:7400',
+  federation: 'demo',
+  logLevel: 'info',
+  limits: {
+    /** Largest gRPC message accepted or sent, in bytes (4 MiB). */
+    maxMessageBytes: 4 * 1024 * 1024,
+  },
+  sync: {
+    /** Records per batch at most. */
+    batchSize: 500,
+    /** Unacknowledged batches in flight at most. */
+    window: 4,
+    /** How long acknowledged outbox rows are kept for refilling a restored receiver. */
+    retentionDays: 7,
+    /** Sender lease lifetime; another replica takes over this long after a holder dies. */
+    leaseSeconds: 6,
+    /** How often an idle sender looks for new outbox rows. */
+    pollMs: 250,
+    /** Longest pause between reconnection attempts. */
+    maxBackoffMs: 5_000,
+  },
+  grpc: {
+    /** Client pings every 30 s so idle streams survive TCP load balancers. */
+    keepaliveTimeMs: 30_000,
+    keepaliveTimeoutMs: 10_000,
+    /** Server closes connections after 30 min (streams resume elsewhere), with a grace period. */
+    maxConnectionAgeMs: 30 * 60_000,
+    maxConnectionAgeGraceMs: 60_000,
+  },
+} as const;

@@ -1,0 +1,43 @@
+/** The validated, frozen configuration of one gateway node. */
+
+export const PARTNER_KINDS = ['child_county', 'parent_city', 'peer_region', 'service_agency'] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
+
+export interface PartnerConfig {
+  /** The partner's node id, as named in its certificate. */
+  readonly id: string;
+  readonly kind: PartnerKind;
+  /** host:port of the partner's gateway; required when we push to it. */
+  readonly endpoint?: string;
+  /** Whether our records are pushed to this partner (default: true for a parent_city). */
+  readonly push: boolean;
+  /** Whether this partner may deliver records that originated at another platform. */
+  readonly relay: boolean;
+}
+
+export interface NodeConfig {
+  readonly nodeId: string;
+  readonly federation: string;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly store: { readonly databaseUrl?: string; readonly dataDir?: string };
+  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string };
+  readonly partners: readonly PartnerConfig[];
+  readonly limits: { readonly maxMessageBytes: number };
+  readonly sync: {
+    readonly batchSize: number;
+    readonly window: number;
+    readonly retentionDays: number;
+    readonly leaseSeconds: number;
+    readonly pollMs: number;
+    readonly maxBackoffMs: number;
+  };
+  readonly grpc: {
+    readonly keepaliveTimeMs: number;
+    readonly keepaliveTimeoutMs: number;
+    readonly maxConnectionAgeMs: number;
+    readonly maxConnectionAgeGraceMs: number;
+  };
+  readonly logLevel: string;
+  /** The file the configuration was read from (for messages). */
+  readonly source: string;
+}

@@ -1,0 +1,149 @@
+import type { CreditRecord } from '../../gen/credfed/v1/record.js';
+import { enqueue, type OutboxEntry } from './outbox-repo.js';
+import type { Queryable } from './queryable.js';
+import { contentHash, encodeRecord, timestampToIso } from './record-rows.js';
+import { resolveSubjects } from './subjects-repo.js';
+
+export type ApplyOutcome = 'accepted' | 'unchanged';
+
+export interface ApplyOptions {
+  /** Who delivered the records: a partner id, or "local" for imports. */
+  readonly receivedFrom: string;
+  /**
+   * Local imports: the gateway assigns versions. An unchanged row keeps its
+   * version; a changed row becomes the next version.
+   */
+  readonly assignVersions: boolean;
+  /** Partners whose outbox receives every accepted version. */
+  readonly outboxPartners: readonly string[];
+}
+
+interface Existing {
+  subjectId: string;
+  version: number;
+  hash: Buffer;
+}
+
+const key = (originId: string, recordId: string): string => `${originId}\u0000${recordId}`;
+
+/**
+ * Stores validated record versions in one transaction, idempotently on
+ * (origin, record id, version): a duplicate changes nothing, a newer version
+ * replaces an older one, an older or equal one never overwrites a newer one.
+ * Accepted versions are queued for the given partners. Returns one outcome per input.
+ */
+export async function applyRecords(
+  tx: Queryable,
+  records: readonly CreditRecord[],
+  opts: ApplyOptions,
+): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = records.map(() => 'unchanged');
+  if (records.length === 0) return outcomes;
+  const existing = await lockExisting(tx, records);
+  const winners = new Map<string, { index: number; record: CreditRecord; hash: Buffer }>();
+  records.forEach((record, index) => {
+    const k = key(record.originId, record.recordId);
+    const hash = contentHash(record);
+    const prior = winners.get(k);
+    const held = existing.get(k);
+    const version = nextVersion(record, hash, prior?.record.version ?? held?.version, prior?.hash ?? held?.hash, opts);
+    if (version === undefined) return;
+    if (prior) outcomes[prior.index] = 'unchanged';
+    winners.set(k, { index, record: { ...record, version }, hash });
+    outcomes[index] = 'accepted';
+  });
+  const accepted = [...winners.values()];
+  if (accepted.length === 0) return outcomes;
+  const fresh = accepted.filter((w) => !existing.has(key(w.record.originId, w.record.recordId)));
+  const freshSubjects = await resolveSubjects(tx, fresh.map((w) => w.record.subject!));
+  const subjectOf = new Map(fresh.map((w, i) => [key(w.record.originId, w.record.recordId), freshSubjects[i]!]));
+  const rows = accepted.map((w) => {
+    const k = key(w.record.originId, w.record.recordId);
+    return { ...w, subjectId: existing.get(k)?.subjectId ?? subjectOf.get(k)!, payload: encodeRecord(w.record) };
+  });
+  await upsertRows(tx, rows, opts.receivedFrom);
+  const entries: OutboxEntry[] = rows.map((r) => ({
+    originId: r.record.originId,
+    recordId: r.record.recordId,
+    version: r.record.version,
+    payload: r.payload,
+  }));
+  for (const partner of opts.outboxPartners) {
+    if (partner !== opts.receivedFrom) await enqueue(tx, partner, entries);
+  }
+  return outcomes;
+}
+
+/** The version to store, or undefined when the input changes nothing. */
+function nextVersion(
+  record: CreditRecord,
+  hash: Buffer,
+  heldVersion: number | undefined,
+  heldHash: Buffer | undefined,
+  opts: ApplyOptions,
+): number | undefined {
+  if (opts.assignVersions) {
+    if (heldVersion === undefined) return Math.max(record.version, 1);
+    if (heldHash && heldHash.equals(hash)) return undefined;
+    return Math.max(heldVersion + 1, record.version);
+  }
+  if (heldVersion !== undefined && record.version <= heldVersion) return undefined;
+  return record.version;
+}
+
+async function lockExisting(tx: Queryable, records: readonly CreditRecord[]): Promise<Map<string, Existing>> {
+  const { rows } = await tx.query<{ origin_id: string; record_id: string; subject_id: string; version: string; content_hash: Buffer }>(
+    `SELECT k.origin_id, k.record_id, k.subject_id, k.version, k.content_hash
+       FROM record_keys k
+       JOIN unnest($1::text[], $2::text[]) AS u(origin_id, record_id)
+         ON k.origin_id = u.origin_id AND k.record_id = u.record_id
+      ORDER BY k.origin_id, k.record_id
+      FOR UPDATE OF k`,
+    [records.map((r) => r.originId), records.map((r) => r.recordId)],
+  );
+  return new Map(
+    rows.map((r) => [key(r.origin_id, r.record_id), { subjectId: r.subject_id, version: Number(r.version), hash: r.content_hash }]),
+  );
+}
+
+async function upsertRows(
+  tx: Queryable,
+  rows: readonly { record: CreditRecord; hash: Buffer; subjectId: string; payload: Buffer }[],
+  receivedFrom: string,
+): Promise<void> {
+  const col = <T>(f: (r: (typeof rows)[number]) => T): T[] => rows.map(f);
+  await tx.query(
+    `INSERT INTO record_keys (origin_id, record_id, subject_id, version, content_hash)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[], $5::bytea[])
+     ON CONFLICT (origin_id, record_id) DO UPDATE
+       SET version = EXCLUDED.version, content_hash = EXCLUDED.content_hash
+       WHERE record_keys.version < EXCLUDED.version`,
+    [col((r) => r.record.originId), col((r) => r.record.recordId), col((r) => r.subjectId), col((r) => r.record.version), col((r) => r.hash)],
+  );
+  await tx.query(
+    `INSERT INTO records (subject_id, origin_id, record_id, version, category, status, disclosure,
+                          decision_date, reported_at, received_from, payload)
+     SELECT s, o, r, v, c, st, d, dd, ra, $11, p
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::smallint[], $6::smallint[],
+                   $7::smallint[], $8::date[], $9::timestamptz[], $10::bytea[]) AS u(s, o, r, v, c, st, d, dd, ra, p)
+     ON CONFLICT (subject_id, origin_id, record_id) DO UPDATE
+       SET version = EXCLUDED.version, category = EXCLUDED.category, status = EXCLUDED.status,
+           disclosure = EXCLUDED.disclosure, decision_date = EXCLUDED.decision_date,
+           reported_at = EXCLUDED.reported_at, received_from = EXCLUDED.received_from,
+           received_at = now(), payload = EXCLUDED.payload
+       WHERE records.version < EXCLUDED.version`,
+    [
+      col((r) => r.subjectId),
+      col((r) => r.record.originId),
+      col((r) => r.record.recordId),
+      col((r) => r.record.version),
+      col((r) => r.record.category),
+      col((r) => r.record.status),
+      col((r) => r.record.disclosure),
+      col((r) => r.record.decisionDate),
+      col((r) => timestampToIso(r.record.reportedAt)),
+      col((r) => r.payload),
+      receivedFrom,
+    ],
+  );
+}

@@ -1,0 +1,112 @@
+import type { Queryable } from './queryable.js';
+
+/** A queued record version bound for one partner. */
+export interface OutboxRow {
+  readonly seq: number;
+  readonly payload: Buffer;
+}
+
+export interface OutboxEntry {
+  readonly originId: string;
+  readonly recordId: string;
+  readonly version: number;
+  readonly payload: Buffer;
+}
+
+/**
+ * Appends record versions to a partner's outbox with the next sequences. The
+ * counter row stays locked until the transaction commits, so sequences become
+ * visible in order and without gaps.
+ */
+export async function enqueue(tx: Queryable, partnerId: string, entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const { rows } = await tx.query<{ last_seq: string }>(
+    `INSERT INTO outbox_state (partner_id, last_seq) VALUES ($1, $2)
+     ON CONFLICT (partner_id) DO UPDATE SET last_seq = outbox_state.last_seq + EXCLUDED.last_seq
+     RETURNING last_seq`,
+    [partnerId, entries.length],
+  );
+  const first = Number(rows[0]!.last_seq) - entries.length + 1;
+  await tx.query(
+    `INSERT INTO outbox (partner_id, seq, origin_id, record_id, version, payload)
+     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bytea[])`,
+    [
+      partnerId,
+      entries.map((_, i) => first + i),
+      entries.map((e) => e.originId),
+      entries.map((e) => e.recordId),
+      entries.map((e) => e.version),
+      entries.map((e) => e.payload),
+    ],
+  );
+}
+
+/** The next rows after a sequence, in order, bounded by count and total bytes. */
+export async function readAfter(
+  db: Queryable,
+  partnerId: string,
+  afterSeq: number,
+  limits: { maxRows: number; maxBytes: number },
+): Promise<OutboxRow[]> {
+  const { rows } = await db.query<{ seq: string; payload: Buffer }>(
+    `SELECT seq, payload FROM outbox WHERE partner_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [partnerId, afterSeq, limits.maxRows],
+  );
+  const out: OutboxRow[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    bytes += r.payload.length + 16;
+    if (out.length > 0 && bytes > limits.maxBytes) break;
+    out.push({ seq: Number(r.seq), payload: r.payload });
+  }
+  return out;
+}
+
+/**
+ * After the receiver resumes at `receiverSeq`: if it is ahead of our counter
+ * (our store was restored from an older backup), move the counter past it so
+ * new records are not hidden behind sequences the receiver already holds.
+ */
+export async function alignWithReceiver(db: Queryable, partnerId: string, receiverSeq: number): Promise<number> {
+  const { rows } = await db.query<{ last_seq: string }>(
+    `INSERT INTO outbox_state (partner_id, last_seq, acked_seq) VALUES ($1, $2, $2)
+     ON CONFLICT (partner_id) DO UPDATE SET last_seq = GREATEST(outbox_state.last_seq, EXCLUDED.last_seq)
+     RETURNING last_seq`,
+    [partnerId, receiverSeq],
+  );
+  return Number(rows[0]!.last_seq);
+}
+
+/** Records an acknowledgement: rows up to `throughSeq` are done, some rejected with reasons. */
+export async function markAcked(
+  db: Queryable,
+  partnerId: string,
+  throughSeq: number,
+  rejections: readonly { seq: number; reason: string; message: string }[],
+): Promise<void> {
+  await db.query(
+    `WITH acked AS (
+       UPDATE outbox SET acked_at = now()
+        WHERE partner_id = $1 AND seq <= $2 AND acked_at IS NULL
+     ), rejected AS (
+       UPDATE outbox o SET rejection_reason = r.reason, rejection_message = r.message
+         FROM unnest($3::bigint[], $4::text[], $5::text[]) AS r(seq, reason, message)
+        WHERE o.partner_id = $1 AND o.seq = r.seq AND o.rejection_reason IS NULL
+       RETURNING 1
+     )
+     UPDATE outbox_state
+        SET acked_seq = GREATEST(acked_seq, $2), acked_at = now(),
+            rejected = rejected + (SELECT count(*) FROM rejected)
+      WHERE partner_id = $1`,
+    [partnerId, throughSeq, rejections.map((r) => r.seq), rejections.map((r) => r.reason), rejections.map((r) => r.message)],
+  );
+}
+
+/** Deletes acknowledged rows older than the retention period. Returns how many. */
+export async function purgeAcked(db: Queryable, partnerId: string, retentionSeconds: number): Promise<number> {
+  const res = await db.query(
+    `DELETE FROM outbox WHERE partner_id = $1 AND acked_at < now() - make_interval(secs => $2)`,
+    [partnerId, retentionSeconds],
+  );
+  return res.rowCount ?? 0;
+}

@@ -1,0 +1,31 @@
+import type * as grpc from '@grpc/grpc-js';
+import { CredfedError } from '../core/errors.js';
+import type { PushRecordsRequest, PushRecordsResponse } from '../gen/credfed/v1/federation.js';
+import type { CallContext } from '../grpc/rpc-wrapper.js';
+import { readInboundCursor } from '../store/repos/inbound-repo.js';
+import type { Store } from '../store/store.js';
+import { commitBatch } from './commit-batch.js';
+
+/**
+ * The receiving side of Federation.PushRecords: tells the sender where to
+ * resume, then commits each batch in order and acknowledges it after commit.
+ */
+export function pushRecordsHandler(store: Store) {
+  return async (call: grpc.ServerDuplexStream<PushRecordsRequest, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
+    const partner = ctx.partner!;
+    const lastSeq = await readInboundCursor(store, partner.id);
+    call.write({ message: { $case: 'resume', value: { lastSeq } } });
+    ctx.log.info({ lastSeq }, 'push stream opened');
+    try {
+      for await (const req of call as AsyncIterable<PushRecordsRequest>) {
+        if (req.message?.$case !== 'batch') throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
+        const ack = await commitBatch(store, partner, req.message.value.records);
+        ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
+        call.write({ message: { $case: 'ack', value: ack } });
+      }
+    } catch (e) {
+      if (call.cancelled) return; // the sender went away; its next stream resumes from the cursor
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { loadConfig, writeConfig } from '../config/load-config.js';
+import type { Logger } from '../obs/logger.js';
+import { ensureDevCertificates } from '../pki/dev-certs.js';
+import { generateRecords } from '../sample/sample-records.js';
+import { startGateway, type Gateway } from '../server/gateway.js';
+import { applyRecords } from '../store/repos/apply-records.js';
+import { writeManifest, type FederationManifest } from './manifest.js';
+import { LOCAL_FEDERATION, type PlannedNode } from './plan.js';
+
+export interface UpOptions {
+  readonly dataDir: string;
+  readonly certsDir: string;
+  readonly basePort: number;
+  readonly records: number;
+  readonly federation: string;
+  readonly log: Logger;
+  readonly progress: (line: string) => void;
+}
+
+export interface RunningFederation {
+  readonly gateways: ReadonlyMap<string, Gateway>;
+  readonly manifest: FederationManifest;
+  /** New records stored per importing node in this run. */
+  readonly imported: ReadonlyMap<string, number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local federation: certificates, one configuration and embedded
+ * store per node, the gateways, and the sample records at each importing node.
+ * Data and certificates are reused on the next run.
+ */
+export async function startLocalFederation(opts: UpOptions): Promise<RunningFederation> {
+  const dataDir = path.resolve(opts.dataDir);
+  const certsDir = path.resolve(opts.certsDir);
+  opts.progress(`certificates: ${certsDir}`);
+  const certs = await ensureDevCertificates({
+    dir: certsDir,
+    federation: opts.federation,
+    nodes: LOCAL_FEDERATION.map((n) => n.id),
+    admins: ['local'],
+  });
+  const endpoint = (n: PlannedNode) => `127.0.0.1:${opts.basePort + n.portOffset}`;
+  const byId = new Map(LOCAL_FEDERATION.map((n) => [n.id, n]));
+  const configFiles = LOCAL_FEDERATION.map((n) => {
+    const file = path.join(dataDir, n.id, 'credfed.yaml');
+    writeConfig(file, nodeDocument(n, opts.federation, endpoint(n), certsDir, (id) => endpoint(byId.get(id)!)));
+    return file;
+  });
+  opts.progress(`starting ${LOCAL_FEDERATION.length} nodes (embedded stores under ${dataDir})`);
+  const started = await Promise.allSettled(
+    configFiles.map((f, i) => startGateway(loadConfig(f, {}), { log: opts.log.child({ node: LOCAL_FEDERATION[i]!.id }) })),
+  );
+  const gateways = new Map<string, Gateway>();
+  started.forEach((s, i) => s.status === 'fulfilled' && gateways.set(LOCAL_FEDERATION[i]!.id, s.value));
+  const stop = async () => {
+    await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
+  };
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  const imported = new Map<string, number>();
+  for (const node of LOCAL_FEDERATION.filter((n) => n.imports)) {
+    const gateway = gateways.get(node.id)!;
+    imported.set(node.id, await importSamples(gateway, node, opts.records));
+    gateway.notifyOutbox();
+  }
+  const manifest: FederationManifest = {
+    federation: opts.federation,
+    caFile: certs.caCertFile,
+    admin: { certFile: certs.admins.local!.certFile, keyFile: certs.admins.local!.keyFile },
+    nodes: LOCAL_FEDERATION.map((n, i) => ({ id: n.id, endpoint: endpoint(n), config: configFiles[i]! })),
+  };
+  writeManifest(dataDir, manifest);
+  return { gateways, manifest, imported, stop };
+}
+
+async function importSamples(gateway: Gateway, node: PlannedNode, count: number): Promise<number> {
+  const outboxPartners = gateway.config.partners.filter((p) => p.push).map((p) => p.id);
+  let accepted = 0;
+  const chunk = 1000;
+  for (let start = 0; start < count; start += chunk) {
+    const records = generateRecords({ originId: node.id, divisionCode: node.divisionCode, start, count: Math.min(chunk, count - start) });
+    const outcomes = await gateway.store.transaction((tx) =>
+      applyRecords(tx, records, { receivedFrom: 'local', assignVersions: true, outboxPartners }),
+    );
+    accepted += outcomes.filter((o) => o === 'accepted').length;
+  }
+  return accepted;
+}
+
+function nodeDocument(n: PlannedNode, federation: string, listen: string, certsDir: string, endpointOf: (id: string) => string) {
+  return {
+    node: { id: n.id, federation },
+    listen,
+    store: { dataDir: 'data' },
+    tls: { ca: path.join(certsDir, 'ca.crt'), cert: path.join(certsDir, `${n.id}.crt`), key: path.join(certsDir, `${n.id}.key`) },
+    partners: n.partners.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      endpoint: endpointOf(p.id),
+      ...(p.push !== undefined ? { push: p.push } : {}),
+    })),
+    sync: { pollMs: 200 },
+    log: { level: 'warn' },
+  };
+}
+
+/** Resolves when no pushing node has pending records (or the timeout passes). */
+export async function waitUntilSynced(
+  fed: RunningFederation,
+  timeoutMs: number,
+  onTick: (pending: number) => void,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const statuses = await Promise.all([...fed.gateways.values()].map((g) => g.status()));
+    const pending = statuses.reduce((sum, s) => sum + s.partners.filter((p) => p.push).reduce((a, p) => a + p.pending, 0), 0);
+    onTick(pending);
+    if (pending === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
