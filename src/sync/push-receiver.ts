@@ -9,6 +9,8 @@ import { commitBatch } from './commit-batch.js';
 /**
  * The receiving side of Federation.PushRecords: tells the sender where to
  * resume, then commits each batch in order and acknowledges it after commit.
+ * Resolves when the sender half-closes or cancels; rejects on a protocol error
+ * (the wrapper turns that into the stream's status).
  */
 export function pushRecordsHandler(store: Store) {
   return async (call: grpc.ServerDuplexStream<PushRecordsRequest, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
@@ -16,16 +18,30 @@ export function pushRecordsHandler(store: Store) {
     const lastSeq = await readInboundCursor(store, partner.id);
     call.write({ message: { $case: 'resume', value: { lastSeq } } });
     ctx.log.info({ lastSeq }, 'push stream opened');
-    try {
-      for await (const req of call as AsyncIterable<PushRecordsRequest>) {
-        if (req.message?.$case !== 'batch') throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
-        const ack = await commitBatch(store, partner, req.message.value.records);
-        ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
-        call.write({ message: { $case: 'ack', value: ack } });
-      }
-    } catch (e) {
-      if (call.cancelled) return; // the sender went away; its next stream resumes from the cursor
-      throw e;
-    }
+    const handle = async (req: PushRecordsRequest) => {
+      if (req.message?.$case !== 'batch') throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
+      const ack = await commitBatch(store, partner, req.message.value.records);
+      ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
+      call.write({ message: { $case: 'ack', value: ack } });
+    };
+    // Batches are handled strictly one after another: reading pauses while one commits.
+    await new Promise<void>((resolve, reject) => {
+      let chain = Promise.resolve();
+      let failed = false;
+      call.on('data', (req: PushRecordsRequest) => {
+        if (failed) return;
+        call.pause();
+        chain = chain.then(() => handle(req)).then(
+          () => call.resume(),
+          (e: unknown) => {
+            failed = true;
+            reject(e);
+          },
+        );
+      });
+      call.on('end', () => void chain.then(() => resolve()));
+      call.on('cancelled', () => resolve());
+      call.on('error', () => resolve());
+    });
   };
 }

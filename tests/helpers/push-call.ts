@@ -1,0 +1,39 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { FederationClient, PushAck, PushRecordsResponse, SequencedRecord } from '../../src/gen/credfed/v1/federation.js';
+import { reasonOf } from '../../src/grpc/to-grpc-error.js';
+
+export interface PushOutcome {
+  resumeSeq?: number;
+  acks: PushAck[];
+  error?: { code: number; reason?: string; details: string };
+}
+
+/**
+ * Opens one PushRecords stream, waits for resume, sends the batches one by one
+ * (waiting for each ack), then half-closes and collects the outcome.
+ */
+export function pushBatches(client: FederationClient, batches: SequencedRecord[][], timeoutMs = 15_000): Promise<PushOutcome> {
+  return new Promise((resolve) => {
+    const outcome: PushOutcome = { acks: [] };
+    const call = client.pushRecords({ deadline: Date.now() + timeoutMs });
+    let next = 0;
+    const sendNext = () => {
+      if (next < batches.length) call.write({ message: { $case: 'batch', value: { records: batches[next++]! } } });
+      else call.end();
+    };
+    call.on('data', (msg: PushRecordsResponse) => {
+      if (msg.message?.$case === 'resume') {
+        outcome.resumeSeq = msg.message.value.lastSeq;
+        sendNext();
+      } else if (msg.message?.$case === 'ack') {
+        outcome.acks.push(msg.message.value);
+        sendNext();
+      }
+    });
+    call.on('error', (e: grpc.ServiceError) => {
+      outcome.error = { code: e.code, reason: reasonOf(e), details: e.details };
+      resolve(outcome);
+    });
+    call.on('end', () => resolve(outcome));
+  });
+}
