@@ -33,9 +33,13 @@ EXAMPLES
 
 /** Runs the CLI; returns the exit code. Data goes to stdout, messages to stderr. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  if (argv.length === 0) {
+    io.err(usage());
+    return EXIT.USAGE;
+  }
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(usage());
-    return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+    return EXIT.OK;
   }
   if (argv[0] === '--version') {
     io.out(`${VERSION}\n`);

@@ -30,12 +30,15 @@ type Raw = Record<string, unknown>;
 export function parseConfig(doc: unknown, env: Record<string, string | undefined>, baseDir: string, source: string): Result<NodeConfig, string[]> {
   const problems: string[] = [];
   const root = isObject(doc) ? doc : (problems.push('the file must be a mapping of settings'), {});
-  const get = (dotted: string): unknown => {
+  const fromEnv = (dotted: string): string | undefined => {
     const envName = Object.entries(ENV_OVERRIDES).find(([, setting]) => setting === dotted)?.[0];
-    const fromEnv = envName ? env[envName] : undefined;
-    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-    return dotted.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), root);
+    const v = envName ? env[envName] : undefined;
+    return v === '' ? undefined : v;
   };
+  const get = (dotted: string): unknown =>
+    fromEnv(dotted) ?? dotted.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), root);
+  // A path from the file is relative to the file; one from the environment, to the working directory.
+  const resolvePath = (dotted: string, v: string): string => path.resolve(fromEnv(dotted) !== undefined ? '.' : baseDir, v);
   const str = (dotted: string, required: boolean, fallback?: string): string | undefined => {
     const v = get(dotted) ?? fallback;
     if (v === undefined || v === null || v === '') {
@@ -56,7 +59,7 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
   };
   const file = (dotted: string): string => {
     const v = str(dotted, true);
-    return v ? path.resolve(baseDir, v) : '';
+    return v ? resolvePath(dotted, v) : '';
   };
 
   const nodeId = str('node.id', true) ?? '';
@@ -75,7 +78,7 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     nodeId,
     federation,
     listen: listen.value ?? { host: '127.0.0.1', port: 0 },
-    store: { databaseUrl, dataDir: dataDirRaw ? path.resolve(baseDir, dataDirRaw) : undefined },
+    store: { databaseUrl, dataDir: dataDirRaw ? resolvePath('store.dataDir', dataDirRaw) : undefined },
     tls: { ca: file('tls.ca'), cert: file('tls.cert'), key: file('tls.key') },
     partners: parsePartners(root.partners, nodeId, problems),
     limits: { maxMessageBytes: int('limits.maxMessageBytes', DEFAULTS.limits.maxMessageBytes, 1024, 256 * 1024 * 1024) },

@@ -32,7 +32,7 @@ export function pushRecordsHandler(store: Store) {
         if (failed) return;
         call.pause();
         chain = chain.then(() => handle(req)).then(
-          () => call.resume(),
+          () => void call.resume(),
           (e: unknown) => {
             failed = true;
             reject(e);

@@ -93,8 +93,7 @@ export class PushSender {
     call.on('end', () => inbox.push({ kind: 'end' }));
     try {
       const resume = await this.expect(inbox, 'resume', 30_000);
-      let sentThrough = resume.lastSeq;
-      await alignWithReceiver(this.store, this.partner.id, sentThrough);
+      let sentThrough = await alignWithReceiver(this.store, this.partner.id, resume.lastSeq);
       this.log.info({ lastSeq: sentThrough }, 'push stream open; resuming');
       this.state.lastError = '';
       const inFlight: number[] = [];

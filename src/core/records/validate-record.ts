@@ -31,6 +31,7 @@ const MAX_TEXT_LENGTH = 8192;
 const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
 const KNOWN = <T extends number>(values: Record<string, string | number>, v: T): boolean =>
   v > 0 && Object.values(values).includes(v);
+const MAX_NANOS = 999_999_999;
 
 const missing = (field: string): RecordProblem => ({
   reason: 'RECORD_FIELD_MISSING',
@@ -66,8 +67,8 @@ function envelopeProblem(r: CreditRecord, opts: { requireVersion: boolean }): Re
   if (r.originId.length > MAX_ID_LENGTH) return invalid('origin_id', `longer than ${MAX_ID_LENGTH} characters`);
   if (!r.recordId) return missing('record_id');
   if (r.recordId.length > MAX_ID_LENGTH) return invalid('record_id', `longer than ${MAX_ID_LENGTH} characters`);
-  if (opts.requireVersion && !(r.version >= 1)) return missing('version');
-  if (r.version < 0 || !Number.isSafeInteger(r.version)) return invalid('version', 'must be a positive integer');
+  if (!Number.isSafeInteger(r.version) || r.version < 0) return invalid('version', 'must be a positive whole number');
+  if (opts.requireVersion && r.version === 0) return missing('version');
   if (!KNOWN(RecordCategory, r.category)) {
     return { reason: 'RECORD_CATEGORY_UNKNOWN', field: 'category', message: `category ${r.category} is unknown` };
   }
@@ -75,15 +76,24 @@ function envelopeProblem(r: CreditRecord, opts: { requireVersion: boolean }): Re
   if (!r.decisionDate) return missing('decision_date');
   const decision = parseCalendarDate(r.decisionDate);
   if (decision.error) return invalid('decision_date', decision.error);
-  if (!KNOWN(DisclosureClass, r.disclosure)) return missing('disclosure');
-  if (!KNOWN(RecordStatus, r.status)) return missing('status');
+  const disclosure = enumProblem('disclosure', DisclosureClass, r.disclosure);
+  if (disclosure) return disclosure;
+  const status = enumProblem('status', RecordStatus, r.status);
+  if (status) return status;
+  if (r.reportedAt) {
+    const { seconds, nanos } = r.reportedAt;
+    if (!Number.isSafeInteger(seconds) || !Number.isInteger(nanos) || nanos < 0 || nanos > MAX_NANOS) {
+      return invalid('reported_at', 'expected an RFC 3339 timestamp such as "2026-10-01T08:00:00Z"');
+    }
+  }
   return dateRangeProblem('publicity', r.publicity);
 }
 
 function subjectProblem(r: CreditRecord): RecordProblem | undefined {
   const s = r.subject;
   if (!s) return missing('subject');
-  if (!KNOWN(SubjectKind, s.kind)) return missing('subject.kind');
+  const kind = enumProblem('subject.kind', SubjectKind, s.kind);
+  if (kind) return kind;
   if (!s.name.trim()) return missing('subject.name');
   if (s.name.length > MAX_TEXT_LENGTH) return invalid('subject.name', 'too long');
   if (s.identifiers.length === 0) return missing('subject.identifiers');
@@ -135,6 +145,12 @@ function detailsProblem(r: CreditRecord): RecordProblem | undefined {
       if (!d.value.grade) return missing('evaluation.grade');
       return dateProblem('evaluation.valid_to', d.value.validTo);
   }
+}
+
+/** 0 (unset) is missing; any other value outside the enumeration is invalid. */
+function enumProblem(field: string, values: Record<string, string | number>, v: number): RecordProblem | undefined {
+  if (v === 0) return missing(field);
+  return KNOWN(values, v) ? undefined : invalid(field, `${v} is not a known value`);
 }
 
 function dateProblem(field: string, value: string): RecordProblem | undefined {

@@ -63,18 +63,37 @@ export async function readAfter(
 }
 
 /**
- * After the receiver resumes at `receiverSeq`: if it is ahead of our counter
- * (our store was restored from an older backup), move the counter past it so
- * new records are not hidden behind sequences the receiver already holds.
+ * After the receiver resumes at `receiverSeq`: if it is ahead of everything we
+ * ever allocated, our store was restored from an older backup. Rows we queued
+ * since that backup would hide behind sequences the receiver already holds, so
+ * they are moved, in order, to just after `receiverSeq`, and the counter
+ * follows. Returns the sequence to resume after.
  */
-export async function alignWithReceiver(db: Queryable, partnerId: string, receiverSeq: number): Promise<number> {
-  const { rows } = await db.query<{ last_seq: string }>(
-    `INSERT INTO outbox_state (partner_id, last_seq, acked_seq) VALUES ($1, $2, $2)
-     ON CONFLICT (partner_id) DO UPDATE SET last_seq = GREATEST(outbox_state.last_seq, EXCLUDED.last_seq)
-     RETURNING last_seq`,
-    [partnerId, receiverSeq],
-  );
-  return Number(rows[0]!.last_seq);
+export async function alignWithReceiver(
+  store: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+  partnerId: string,
+  receiverSeq: number,
+): Promise<number> {
+  return store.transaction(async (tx) => {
+    await tx.query(`INSERT INTO outbox_state (partner_id) VALUES ($1) ON CONFLICT DO NOTHING`, [partnerId]);
+    const { rows } = await tx.query<{ last_seq: string; acked_seq: string }>(
+      `SELECT last_seq, acked_seq FROM outbox_state WHERE partner_id = $1 FOR UPDATE`,
+      [partnerId],
+    );
+    const lastSeq = Number(rows[0]!.last_seq);
+    const ackedSeq = Number(rows[0]!.acked_seq);
+    if (receiverSeq <= lastSeq) return receiverSeq;
+    const shift = receiverSeq - ackedSeq;
+    // Two steps, so that no intermediate row collides with another's primary key.
+    await tx.query(`UPDATE outbox SET seq = -(seq + $3) WHERE partner_id = $1 AND seq > $2`, [partnerId, ackedSeq, shift]);
+    await tx.query(`UPDATE outbox SET seq = -seq WHERE partner_id = $1 AND seq < 0`, [partnerId]);
+    await tx.query(`UPDATE outbox_state SET last_seq = $2, acked_seq = $3 WHERE partner_id = $1`, [
+      partnerId,
+      lastSeq + shift,
+      receiverSeq,
+    ]);
+    return receiverSeq;
+  });
 }
 
 /** Records an acknowledgement: rows up to `throughSeq` are done, some rejected with reasons. */
