@@ -5,6 +5,7 @@ import { CredfedError } from '../core/errors.js';
 import type { Logger } from '../obs/logger.js';
 import { peerIdentityFromCall, type AuthContextSource } from '../pki/grpc-credentials.js';
 import type { PeerIdentity } from '../pki/identity.js';
+import { malformedReason } from './safe-deserialize.js';
 import { toGrpcError } from './to-grpc-error.js';
 
 /** Who is calling, established from the verified certificate only. */
@@ -58,6 +59,8 @@ export function unary<Req, Res>(
     Promise.resolve()
       .then(() => {
         ctx = authorize(gate, call, access, method);
+        const malformed = malformedReason(call.request);
+        if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
         return handler(call.request, ctx);
       })
       .then(

@@ -7,6 +7,7 @@ import { AdminService, type StatusRequest, type StatusResponse } from '../gen/cr
 import { FederationClient, FederationService } from '../gen/credfed/v1/federation.js';
 import { nodeStatus } from '../grpc/admin-service.js';
 import { bidi, unary, type Gatekeeper } from '../grpc/rpc-wrapper.js';
+import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
 import { clientCredentials, serverCredentials } from '../pki/grpc-credentials.js';
 import { loadTlsFiles, type TlsFiles } from '../pki/tls-files.js';
@@ -49,8 +50,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     nodeStatus(config, store, startedAt, new Map([...senders].map(([id, s]) => [id, s.state])), clock.now());
 
   const server = new grpc.Server(serverOptions(config));
-  server.addService(FederationService, { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
-  server.addService(AdminService, { status: unary<StatusRequest, StatusResponse>(gate, 'admin', 'Status', () => status()) });
+  server.addService(withSafeDeserializers(FederationService), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
+  server.addService(withSafeDeserializers(AdminService), { status: unary<StatusRequest, StatusResponse>(gate, 'admin', 'Status', () => status()) });
   let port: number;
   try {
     port = await bind(server, `${formatHost(config.listen.host)}:${config.listen.port}`, serverCredentials(tls));

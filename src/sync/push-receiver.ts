@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { CredfedError } from '../core/errors.js';
 import type { PushRecordsRequest, PushRecordsResponse } from '../gen/credfed/v1/federation.js';
 import type { CallContext } from '../grpc/rpc-wrapper.js';
+import { malformedReason } from '../grpc/safe-deserialize.js';
 import { readInboundCursor } from '../store/repos/inbound-repo.js';
 import type { Store } from '../store/store.js';
 import { commitBatch } from './commit-batch.js';
@@ -19,6 +20,8 @@ export function pushRecordsHandler(store: Store) {
     call.write({ message: { $case: 'resume', value: { lastSeq } } });
     ctx.log.info({ lastSeq }, 'push stream opened');
     const handle = async (req: PushRecordsRequest) => {
+      const malformed = malformedReason(req);
+      if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
       if (req.message?.$case !== 'batch') throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
       const ack = await commitBatch(store, partner, req.message.value.records);
       ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');

@@ -7,6 +7,8 @@ import { CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { IdentifierScheme } from '../../../src/gen/credfed/v1/subject.js';
 import { reasonOf } from '../../../src/grpc/to-grpc-error.js';
 import { ensureDevCertificates } from '../../../src/pki/dev-certs.js';
+import { clientCredentials } from '../../../src/pki/grpc-credentials.js';
+import { loadTlsFiles } from '../../../src/pki/tls-files.js';
 import { generateRecords, sampleRecord } from '../../../src/sample/sample-records.js';
 import type { Gateway } from '../../../src/server/gateway.js';
 import { applyRecords } from '../../../src/store/repos/apply-records.js';
@@ -186,6 +188,38 @@ describe('county to city push over mutual TLS', () => {
     client.close();
     expect(out.error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(partnerOf(await adminStatus(pki, 'city', cityPort), 'county-b').inboundLastSeq).toBe(7);
+  });
+
+  it('answers undecodable bytes with INVALID_ARGUMENT / PROTOCOL_VIOLATION, and keeps serving', async () => {
+    const raw = grpc.makeGenericClientConstructor(
+      {
+        pushRecords: {
+          path: '/credfed.v1.Federation/PushRecords',
+          requestStream: true,
+          responseStream: true,
+          requestSerialize: (b: Buffer) => b,
+          requestDeserialize: (b: Buffer) => b,
+          responseSerialize: (b: Buffer) => b,
+          responseDeserialize: (b: Buffer) => b,
+        },
+      },
+      'RawFederation',
+    );
+    const tls = await loadTlsFiles(pki.certs.nodes['county-b']!);
+    const client = new raw(`127.0.0.1:${cityPort}`, clientCredentials(tls, { federation: 'demo', kind: 'partner', id: 'city' }), {
+      'grpc.ssl_target_name_override': 'city',
+    });
+    const failure = await new Promise<grpc.ServiceError>((resolve) => {
+      const call = (client as unknown as { pushRecords(o: object): grpc.ClientDuplexStream<Buffer, Buffer> }).pushRecords({
+        deadline: Date.now() + 10_000,
+      });
+      call.on('data', () => call.write(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])));
+      call.on('error', resolve);
+    });
+    client.close();
+    expect(failure.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(reasonOf(failure)).toBe('PROTOCOL_VIOLATION');
+    expect((await adminStatus(pki, 'city', cityPort)).nodeId).toBe('city');
   });
 
   it('refuses callers that are not configured partners, or not from our CA, or not admins', async () => {
