@@ -4,7 +4,7 @@ import type { NodeConfig } from '../config/node-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { CredfedError } from '../core/errors.js';
 import { AdminService, type StatusRequest, type StatusResponse } from '../gen/credfed/v1/admin.js';
-import { FederationClient, FederationService } from '../gen/credfed/v1/federation.js';
+import { FederationService } from '../gen/credfed/v1/federation.js';
 import { nodeStatus } from '../grpc/admin-service.js';
 import { bidi, unary, type Gatekeeper } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
@@ -13,7 +13,9 @@ import { clientCredentials, serverCredentials } from '../pki/grpc-credentials.js
 import { loadTlsFiles, type TlsFiles } from '../pki/tls-files.js';
 import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
+import { createPushClient, type PushWireClient } from '../sync/push-client.js';
 import { PushSender } from '../sync/push-sender.js';
+import { pushWireDefinition } from '../sync/push-wire.js';
 import { channelOptions, serverOptions } from './grpc-options.js';
 
 export interface Gateway {
@@ -50,7 +52,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     nodeStatus(config, store, startedAt, new Map([...senders].map(([id, s]) => [id, s.state])), clock.now());
 
   const server = new grpc.Server(serverOptions(config));
-  server.addService(withSafeDeserializers(FederationService), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
+  server.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
   server.addService(withSafeDeserializers(AdminService), { status: unary<StatusRequest, StatusResponse>(gate, 'admin', 'Status', () => status()) });
   let port: number;
   try {
@@ -91,9 +93,9 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   };
 }
 
-function partnerClient(config: NodeConfig, tls: TlsFiles, partnerId: string, endpoint: string): FederationClient {
+function partnerClient(config: NodeConfig, tls: TlsFiles, partnerId: string, endpoint: string): PushWireClient {
   const creds = clientCredentials(tls, { federation: config.federation, kind: 'partner', id: partnerId });
-  return new FederationClient(endpoint, creds, channelOptions(config, partnerId));
+  return createPushClient(endpoint, creds, channelOptions(config, partnerId));
 }
 
 function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {

@@ -2,10 +2,11 @@ import type { PartnerConfig } from '../config/node-config.js';
 import { CredfedError } from '../core/errors.js';
 import { validateRecord } from '../core/records/validate-record.js';
 import type { CreditRecord } from '../gen/credfed/v1/record.js';
-import type { PushAck, RecordRejection, SequencedRecord } from '../gen/credfed/v1/federation.js';
+import type { PushAck, RecordRejection } from '../gen/credfed/v1/federation.js';
 import { applyRecords } from '../store/repos/apply-records.js';
 import { advanceInboundCursor, lockInboundCursor } from '../store/repos/inbound-repo.js';
 import type { Store } from '../store/store.js';
+import type { IncomingRecord } from './push-wire.js';
 
 /**
  * Commits one pushed batch from a partner and returns its acknowledgement.
@@ -14,14 +15,15 @@ import type { Store } from '../store/store.js';
  * store the valid ones idempotently and advance the cursor. The caller sends
  * the ack only after this resolves, i.e. after the commit.
  */
-export async function commitBatch(store: Store, partner: PartnerConfig, batch: readonly SequencedRecord[]): Promise<PushAck> {
+export async function commitBatch(store: Store, partner: PartnerConfig, batch: readonly IncomingRecord[]): Promise<PushAck> {
   assertOrdered(batch);
   return store.transaction(async (tx) => {
     const lastSeq = await lockInboundCursor(tx, partner.id);
     const fresh = batch.filter((r) => r.seq > lastSeq);
     const rejections: RecordRejection[] = [];
     const valid: CreditRecord[] = [];
-    for (const { seq, record } of fresh) {
+    const payloads: (Uint8Array | undefined)[] = [];
+    for (const { seq, record, payload } of fresh) {
       if (!record) {
         rejections.push({ seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' });
         continue;
@@ -37,10 +39,14 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: r
         continue;
       }
       const checked = validateRecord(record, { requireVersion: true });
-      if (checked.error) rejections.push({ seq, recordId: record.recordId, ...checked.error });
-      else valid.push(checked.value);
+      if (checked.error) {
+        rejections.push({ seq, recordId: record.recordId, ...checked.error });
+        continue;
+      }
+      valid.push(checked.value);
+      payloads.push(sameIdentifiers(record, checked.value) ? payload : undefined);
     }
-    const outcomes = await applyRecords(tx, valid, { receivedFrom: partner.id, assignVersions: false, outboxPartners: [] });
+    const outcomes = await applyRecords(tx, valid, { receivedFrom: partner.id, assignVersions: false, outboxPartners: [], payloads });
     const accepted = outcomes.filter((o) => o === 'accepted').length;
     const unchanged = batch.length - accepted - rejections.length;
     const throughSeq = Math.max(lastSeq, batch.at(-1)?.seq ?? 0);
@@ -49,7 +55,14 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: r
   });
 }
 
-function assertOrdered(batch: readonly SequencedRecord[]): void {
+/** Whether validation left the identifiers as sent (then the received bytes can be stored as they are). */
+function sameIdentifiers(sent: CreditRecord, checked: CreditRecord): boolean {
+  const a = sent.subject!.identifiers;
+  const b = checked.subject!.identifiers;
+  return a.length === b.length && a.every((id, i) => id.value === b[i]!.value);
+}
+
+function assertOrdered(batch: readonly IncomingRecord[]): void {
   if (batch.length === 0) throw new CredfedError('PROTOCOL_VIOLATION', 'a batch must hold at least one record');
   let previous = 0;
   for (const { seq } of batch) {

@@ -1,11 +1,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import { CredfedError } from '../core/errors.js';
-import type { PushRecordsRequest, PushRecordsResponse } from '../gen/credfed/v1/federation.js';
+import type { PushRecordsResponse } from '../gen/credfed/v1/federation.js';
 import type { CallContext } from '../grpc/rpc-wrapper.js';
 import { malformedReason } from '../grpc/safe-deserialize.js';
 import { readInboundCursor } from '../store/repos/inbound-repo.js';
 import type { Store } from '../store/store.js';
 import { commitBatch } from './commit-batch.js';
+import type { IncomingPush } from './push-wire.js';
 
 /**
  * The receiving side of Federation.PushRecords: tells the sender where to
@@ -14,16 +15,16 @@ import { commitBatch } from './commit-batch.js';
  * (the wrapper turns that into the stream's status).
  */
 export function pushRecordsHandler(store: Store) {
-  return async (call: grpc.ServerDuplexStream<PushRecordsRequest, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
+  return async (call: grpc.ServerDuplexStream<IncomingPush, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
     const partner = ctx.partner!;
     const lastSeq = await readInboundCursor(store, partner.id);
     call.write({ message: { $case: 'resume', value: { lastSeq } } });
     ctx.log.info({ lastSeq }, 'push stream opened');
-    const handle = async (req: PushRecordsRequest) => {
+    const handle = async (req: IncomingPush) => {
       const malformed = malformedReason(req);
       if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
-      if (req.message?.$case !== 'batch') throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
-      const ack = await commitBatch(store, partner, req.message.value.records);
+      if (!req.batch) throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
+      const ack = await commitBatch(store, partner, req.batch);
       ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
       call.write({ message: { $case: 'ack', value: ack } });
     };
@@ -31,7 +32,7 @@ export function pushRecordsHandler(store: Store) {
     await new Promise<void>((resolve, reject) => {
       let chain = Promise.resolve();
       let failed = false;
-      call.on('data', (req: PushRecordsRequest) => {
+      call.on('data', (req: IncomingPush) => {
         if (failed) return;
         call.pause();
         chain = chain.then(() => handle(req)).then(

@@ -1,13 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
 import { CredfedError } from '../core/errors.js';
-import type { FederationClient, PushRecordsRequest, PushRecordsResponse, PushAck } from '../gen/credfed/v1/federation.js';
+import type { PushAck, PushRecordsResponse } from '../gen/credfed/v1/federation.js';
 import type { Logger } from '../obs/logger.js';
 import { acquireLease, releaseLease } from '../store/repos/lease-repo.js';
 import { alignWithReceiver, markAcked, purgeAcked, readAfter } from '../store/repos/outbox-repo.js';
-import { decodeRecord } from '../store/repos/record-rows.js';
 import type { Store } from '../store/store.js';
 import { EventInbox } from './event-inbox.js';
+import type { PushWireClient } from './push-client.js';
+import type { OutgoingBatch } from './push-wire.js';
 
 type StreamEvent =
   | { kind: 'message'; message: PushRecordsResponse }
@@ -32,7 +33,7 @@ export class PushSender {
   readonly state: SenderState = { sending: false, lastError: '' };
   private stopped = false;
   private inbox?: EventInbox<StreamEvent>;
-  private call?: grpc.ClientDuplexStream<PushRecordsRequest, PushRecordsResponse>;
+  private call?: grpc.ClientDuplexStream<OutgoingBatch, PushRecordsResponse>;
   private idleWake?: () => void;
   private lastPurge = 0;
 
@@ -40,7 +41,7 @@ export class PushSender {
     private readonly store: Store,
     private readonly config: NodeConfig,
     private readonly partner: PartnerConfig,
-    private readonly client: FederationClient,
+    private readonly client: PushWireClient,
     private readonly holderId: string,
     private readonly log: Logger,
   ) {}
@@ -110,8 +111,7 @@ export class PushSender {
             maxBytes: Math.floor(this.config.limits.maxMessageBytes * 0.8),
           });
           if (rows.length === 0) break;
-          const records = rows.map((r) => ({ seq: r.seq, record: decodeRecord(r.payload) }));
-          call.write({ message: { $case: 'batch', value: { records } } });
+          call.write({ rows });
           sentThrough = rows.at(-1)!.seq;
           inFlight.push(sentThrough);
         }

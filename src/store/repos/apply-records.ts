@@ -1,7 +1,7 @@
 import type { CreditRecord } from '../../gen/credfed/v1/record.js';
 import { enqueue, type OutboxEntry } from './outbox-repo.js';
 import type { Queryable } from './queryable.js';
-import { contentHash, encodeRecord, timestampToIso } from './record-rows.js';
+import { contentHash, encodeRecord, payloadHash, timestampToIso } from './record-rows.js';
 import { resolveSubjects } from './subjects-repo.js';
 
 export type ApplyOutcome = 'accepted' | 'unchanged';
@@ -16,6 +16,12 @@ export interface ApplyOptions {
   readonly assignVersions: boolean;
   /** Partners whose outbox receives every accepted version. */
   readonly outboxPartners: readonly string[];
+  /**
+   * The bytes each record arrived as, when it came over the wire. A record
+   * that validation left unchanged is stored as received (no re-encoding, and
+   * fields this version does not know are kept).
+   */
+  readonly payloads?: readonly (Uint8Array | undefined)[];
 }
 
 interface Existing {
@@ -40,16 +46,17 @@ export async function applyRecords(
   const outcomes: ApplyOutcome[] = records.map(() => 'unchanged');
   if (records.length === 0) return outcomes;
   const existing = await lockExisting(tx, records);
-  const winners = new Map<string, { index: number; record: CreditRecord; hash: Buffer }>();
+  const winners = new Map<string, { index: number; record: CreditRecord; hash: Buffer; payload?: Uint8Array }>();
   records.forEach((record, index) => {
     const k = key(record.originId, record.recordId);
-    const hash = contentHash(record);
+    const payload = opts.payloads?.[index];
+    const hash = opts.assignVersions || !payload ? contentHash(record) : payloadHash(payload);
     const prior = winners.get(k);
     const held = existing.get(k);
     const version = nextVersion(record, hash, prior?.record.version ?? held?.version, prior?.hash ?? held?.hash, opts);
     if (version === undefined) return;
     if (prior) outcomes[prior.index] = 'unchanged';
-    winners.set(k, { index, record: { ...record, version }, hash });
+    winners.set(k, { index, record: { ...record, version }, hash, payload: version === record.version ? payload : undefined });
     outcomes[index] = 'accepted';
   });
   const accepted = [...winners.values()];
@@ -59,7 +66,8 @@ export async function applyRecords(
   const subjectOf = new Map(fresh.map((w, i) => [key(w.record.originId, w.record.recordId), freshSubjects[i]!]));
   const rows = accepted.map((w) => {
     const k = key(w.record.originId, w.record.recordId);
-    return { ...w, subjectId: existing.get(k)?.subjectId ?? subjectOf.get(k)!, payload: encodeRecord(w.record) };
+    const payload = w.payload ? Buffer.from(w.payload.buffer, w.payload.byteOffset, w.payload.byteLength) : encodeRecord(w.record);
+    return { ...w, subjectId: existing.get(k)?.subjectId ?? subjectOf.get(k)!, payload };
   });
   await upsertRows(tx, rows, opts.receivedFrom);
   const entries: OutboxEntry[] = rows.map((r) => ({
@@ -93,12 +101,12 @@ function nextVersion(
 
 async function lockExisting(tx: Queryable, records: readonly CreditRecord[]): Promise<Map<string, Existing>> {
   const { rows } = await tx.query<{ origin_id: string; record_id: string; subject_id: string; version: string; content_hash: Buffer }>(
-    `SELECT k.origin_id, k.record_id, k.subject_id, k.version, k.content_hash
-       FROM record_keys k
+    `SELECT r.origin_id, r.record_id, r.subject_id, r.version, r.content_hash
+       FROM records r
        JOIN unnest($1::text[], $2::text[]) AS u(origin_id, record_id)
-         ON k.origin_id = u.origin_id AND k.record_id = u.record_id
-      ORDER BY k.origin_id, k.record_id
-      FOR UPDATE OF k`,
+         ON r.origin_id = u.origin_id AND r.record_id = u.record_id
+      ORDER BY r.origin_id, r.record_id
+      FOR UPDATE OF r`,
     [records.map((r) => r.originId), records.map((r) => r.recordId)],
   );
   return new Map(
@@ -113,24 +121,17 @@ async function upsertRows(
 ): Promise<void> {
   const col = <T>(f: (r: (typeof rows)[number]) => T): T[] => rows.map(f);
   await tx.query(
-    `INSERT INTO record_keys (origin_id, record_id, subject_id, version, content_hash)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[], $5::bytea[])
-     ON CONFLICT (origin_id, record_id) DO UPDATE
-       SET version = EXCLUDED.version, content_hash = EXCLUDED.content_hash
-       WHERE record_keys.version < EXCLUDED.version`,
-    [col((r) => r.record.originId), col((r) => r.record.recordId), col((r) => r.subjectId), col((r) => r.record.version), col((r) => r.hash)],
-  );
-  await tx.query(
     `INSERT INTO records (subject_id, origin_id, record_id, version, category, status, disclosure,
-                          decision_date, reported_at, received_from, payload)
-     SELECT s, o, r, v, c, st, d, dd, ra, $11, p
+                          decision_date, reported_at, received_from, content_hash, payload)
+     SELECT s, o, r, v, c, st, d, dd, ra, $12, h, p
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::smallint[], $6::smallint[],
-                   $7::smallint[], $8::date[], $9::timestamptz[], $10::bytea[]) AS u(s, o, r, v, c, st, d, dd, ra, p)
+                   $7::smallint[], $8::date[], $9::timestamptz[], $10::bytea[], $11::bytea[])
+            AS u(s, o, r, v, c, st, d, dd, ra, h, p)
      ON CONFLICT (subject_id, origin_id, record_id) DO UPDATE
        SET version = EXCLUDED.version, category = EXCLUDED.category, status = EXCLUDED.status,
            disclosure = EXCLUDED.disclosure, decision_date = EXCLUDED.decision_date,
            reported_at = EXCLUDED.reported_at, received_from = EXCLUDED.received_from,
-           received_at = now(), payload = EXCLUDED.payload
+           received_at = now(), content_hash = EXCLUDED.content_hash, payload = EXCLUDED.payload
        WHERE records.version < EXCLUDED.version`,
     [
       col((r) => r.subjectId),
@@ -142,6 +143,7 @@ async function upsertRows(
       col((r) => r.record.disclosure),
       col((r) => r.record.decisionDate),
       col((r) => timestampToIso(r.record.reportedAt)),
+      col((r) => r.hash),
       col((r) => r.payload),
       receivedFrom,
     ],

@@ -96,36 +96,54 @@ export async function alignWithReceiver(
   });
 }
 
-/** Records an acknowledgement: rows up to `throughSeq` are done, some rejected with reasons. */
+/**
+ * Records an acknowledgement: rows up to `throughSeq` are done, some rejected
+ * with reasons. Rows are not rewritten: the acknowledged position lives in
+ * outbox_state, and outbox_acks remembers when it moved, for retention.
+ */
 export async function markAcked(
   db: Queryable,
   partnerId: string,
   throughSeq: number,
-  rejections: readonly { seq: number; reason: string; message: string }[],
+  rejections: readonly { seq: number; recordId: string; reason: string; message: string }[],
 ): Promise<void> {
   await db.query(
-    `WITH acked AS (
-       UPDATE outbox SET acked_at = now()
-        WHERE partner_id = $1 AND seq <= $2 AND acked_at IS NULL
+    `WITH ack AS (
+       INSERT INTO outbox_acks (partner_id, through_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING
      ), rejected AS (
-       UPDATE outbox o SET rejection_reason = r.reason, rejection_message = r.message
-         FROM unnest($3::bigint[], $4::text[], $5::text[]) AS r(seq, reason, message)
-        WHERE o.partner_id = $1 AND o.seq = r.seq AND o.rejection_reason IS NULL
+       INSERT INTO outbox_rejections (partner_id, seq, record_id, reason, message)
+       SELECT $1, * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT DO NOTHING
        RETURNING 1
      )
      UPDATE outbox_state
         SET acked_seq = GREATEST(acked_seq, $2), acked_at = now(),
             rejected = rejected + (SELECT count(*) FROM rejected)
       WHERE partner_id = $1`,
-    [partnerId, throughSeq, rejections.map((r) => r.seq), rejections.map((r) => r.reason), rejections.map((r) => r.message)],
+    [
+      partnerId,
+      throughSeq,
+      rejections.map((r) => r.seq),
+      rejections.map((r) => r.recordId),
+      rejections.map((r) => r.reason),
+      rejections.map((r) => r.message),
+    ],
   );
 }
 
-/** Deletes acknowledged rows older than the retention period. Returns how many. */
+/**
+ * Deletes outbox rows acknowledged longer ago than the retention period, and
+ * the acknowledgement marks that no longer matter. Returns the rows deleted.
+ */
 export async function purgeAcked(db: Queryable, partnerId: string, retentionSeconds: number): Promise<number> {
-  const res = await db.query(
-    `DELETE FROM outbox WHERE partner_id = $1 AND acked_at < now() - make_interval(secs => $2)`,
+  const { rows } = await db.query<{ through: string | null }>(
+    `SELECT max(through_seq) AS through FROM outbox_acks
+      WHERE partner_id = $1 AND acked_at < now() - make_interval(secs => $2)`,
     [partnerId, retentionSeconds],
   );
+  const through = rows[0]?.through;
+  if (through === null || through === undefined) return 0;
+  const res = await db.query(`DELETE FROM outbox WHERE partner_id = $1 AND seq <= $2`, [partnerId, through]);
+  await db.query(`DELETE FROM outbox_acks WHERE partner_id = $1 AND through_seq < $2`, [partnerId, through]);
   return res.rowCount ?? 0;
 }

@@ -19,6 +19,11 @@ export function contentHash(record: CreditRecord): Buffer {
   return createHash('sha256').update(CreditRecord.encode({ ...content, version: 0, reportedAt: undefined }).finish()).digest();
 }
 
+/** Hash of the bytes a received record arrived as. */
+export function payloadHash(payload: Uint8Array): Buffer {
+  return createHash('sha256').update(payload).digest();
+}
+
 /** Proto timestamp → ISO string for a timestamptz column. */
 export function timestampToIso(ts: { seconds: number; nanos: number } | undefined): string | null {
   if (!ts) return null;

@@ -22,11 +22,11 @@ export async function outboundState(db: Queryable, partnerId: string): Promise<O
     `SELECT last_seq, acked_seq, acked_at, rejected FROM outbox_state WHERE partner_id = $1`,
     [partnerId],
   );
-  const oldest = await db.query<{ enqueued_at: Date }>(
-    `SELECT enqueued_at FROM outbox WHERE partner_id = $1 AND acked_at IS NULL ORDER BY seq LIMIT 1`,
-    [partnerId],
-  );
   const r = rows[0];
+  const oldest = await db.query<{ enqueued_at: Date }>(
+    `SELECT enqueued_at FROM outbox WHERE partner_id = $1 AND seq > $2 ORDER BY seq LIMIT 1`,
+    [partnerId, r ? Number(r.acked_seq) : 0],
+  );
   const lastSeq = r ? Number(r.last_seq) : 0;
   const ackedSeq = r ? Number(r.acked_seq) : 0;
   return {

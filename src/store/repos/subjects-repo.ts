@@ -13,6 +13,7 @@ const idKey = (scheme: number, value: string): string => `${scheme}:${value}`;
  */
 export async function resolveSubjects(tx: Queryable, subjects: readonly Subject[]): Promise<string[]> {
   const known = await lookupIdentifiers(tx, subjects);
+  const knownBefore = new Set(known.keys());
   const chosen = subjects.map((s) => {
     for (const id of s.identifiers) {
       const found = known.get(idKey(id.scheme, id.value));
@@ -22,10 +23,13 @@ export async function resolveSubjects(tx: Queryable, subjects: readonly Subject[
     for (const id of s.identifiers) known.set(idKey(id.scheme, id.value), fresh);
     return fresh;
   });
-  await linkIdentifiers(tx, subjects, chosen);
-  // Another transaction may have linked the same identifiers first: re-read the winners.
-  const settled = await lookupIdentifiers(tx, subjects);
-  const finalIds = subjects.map((s, i) => settled.get(idKey(s.identifiers[0]!.scheme, s.identifiers[0]!.value)) ?? chosen[i]!);
+  const linked = await linkIdentifiers(tx, subjects, chosen, knownBefore);
+  // A first identifier neither known before nor linked by us now was linked by
+  // a concurrent transaction: its subject wins, so re-read those only.
+  const firstKey = (s: Subject) => idKey(s.identifiers[0]!.scheme, s.identifiers[0]!.value);
+  const lost = subjects.filter((s) => !knownBefore.has(firstKey(s)) && !linked.has(firstKey(s)));
+  const settled = lost.length > 0 ? await lookupIdentifiers(tx, lost) : new Map<string, string>();
+  const finalIds = subjects.map((s, i) => settled.get(firstKey(s)) ?? chosen[i]!);
   await insertSubjects(tx, subjects, finalIds);
   return finalIds;
 }
@@ -43,7 +47,13 @@ async function lookupIdentifiers(tx: Queryable, subjects: readonly Subject[]): P
   return new Map(rows.map((r) => [idKey(r.scheme, r.value), r.subject_id]));
 }
 
-async function linkIdentifiers(tx: Queryable, subjects: readonly Subject[], subjectIds: readonly string[]): Promise<void> {
+/** Links identifiers not yet linked; returns the keys this call linked. */
+async function linkIdentifiers(
+  tx: Queryable,
+  subjects: readonly Subject[],
+  subjectIds: readonly string[],
+  alreadyLinked: ReadonlySet<string>,
+): Promise<Set<string>> {
   const schemes: number[] = [];
   const values: string[] = [];
   const owners: string[] = [];
@@ -51,20 +61,23 @@ async function linkIdentifiers(tx: Queryable, subjects: readonly Subject[], subj
   subjects.forEach((s, i) => {
     for (const id of s.identifiers) {
       const key = idKey(id.scheme, id.value);
-      if (seen.has(key)) continue;
+      if (seen.has(key) || alreadyLinked.has(key)) continue;
       seen.add(key);
       schemes.push(id.scheme);
       values.push(id.value);
       owners.push(subjectIds[i]!);
     }
   });
-  await tx.query(
+  if (schemes.length === 0) return new Set();
+  const { rows } = await tx.query<{ scheme: number; value: string }>(
     `INSERT INTO subject_identifiers (scheme, value, subject_id)
      SELECT * FROM unnest($1::smallint[], $2::text[], $3::uuid[])
      ORDER BY 2, 1
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING
+     RETURNING scheme, value`,
     [schemes, values, owners],
   );
+  return new Set(rows.map((r) => idKey(r.scheme, r.value)));
 }
 
 async function insertSubjects(tx: Queryable, subjects: readonly Subject[], subjectIds: readonly string[]): Promise<void> {
