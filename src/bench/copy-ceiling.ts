@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateRecords } from '../sample/sample-records.js';
-import { encodeRecord, timestampToIso } from '../store/repos/record-rows.js';
+import { encodeRecord, payloadHash, timestampToIso } from '../store/repos/record-rows.js';
 
 /**
  * Writes the COPY text of `count` generated records (the `records` table's
@@ -13,8 +13,9 @@ import { encodeRecord, timestampToIso } from '../store/repos/record-rows.js';
 export async function prepareCopyFile(file: string, originId: string, count: number): Promise<void> {
   const out = fs.createWriteStream(file);
   for (let start = 0; start < count; start += 5000) {
-    const lines = generateRecords({ originId, start, count: Math.min(5000, count - start) }).map((r) =>
-      [
+    const lines = generateRecords({ originId, start, count: Math.min(5000, count - start) }).map((r) => {
+      const payload = encodeRecord(r);
+      return [
         randomUUID(),
         r.originId,
         r.recordId,
@@ -25,9 +26,10 @@ export async function prepareCopyFile(file: string, originId: string, count: num
         r.decisionDate,
         timestampToIso(r.reportedAt) ?? '\\N',
         originId,
-        `\\\\x${encodeRecord(r).toString('hex')}`,
-      ].join('\t'),
-    );
+        `\\\\x${payloadHash(payload).toString('hex')}`,
+        `\\\\x${payload.toString('hex')}`,
+      ].join('\t');
+    });
     if (!out.write(`${lines.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
@@ -46,7 +48,7 @@ export async function timeCopy(databaseUrl: string, file: string): Promise<numbe
       client.query(
         copyFrom(
           `COPY copy_ceiling (subject_id, origin_id, record_id, version, category, status, disclosure,
-                              decision_date, reported_at, received_from, payload) FROM STDIN`,
+                              decision_date, reported_at, received_from, content_hash, payload) FROM STDIN`,
         ),
       ),
     );
