@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import YAML from 'yaml';
 import { ensureDevCertificates } from '../pki/dev-certs.js';
+import { validateRecord } from '../core/records/validate-record.js';
 import { generateRecords } from '../sample/sample-records.js';
 import { enqueue } from '../store/repos/outbox-repo.js';
 import { encodeRecord } from '../store/repos/record-rows.js';
@@ -51,7 +52,11 @@ async function prefillOutbox(url: string): Promise<void> {
   const store = await openStore({ databaseUrl: url });
   try {
     for (let start = 0; start < N; start += 5000) {
-      const entries = generateRecords({ originId: 'county-a', start, count: Math.min(5000, N - start) }).map((r) => ({
+      // Queued as an import would queue them: validated, identifiers normalised.
+      const records = generateRecords({ originId: 'county-a', start, count: Math.min(5000, N - start) }).map(
+        (r) => validateRecord(r, { requireVersion: true }).value!,
+      );
+      const entries = records.map((r) => ({
         originId: r.originId,
         recordId: r.recordId,
         version: r.version,
