@@ -8,48 +8,66 @@ import { advanceInboundCursor, lockInboundCursor } from '../store/repos/inbound-
 import type { Store } from '../store/store.js';
 import type { IncomingRecord } from './push-wire.js';
 
+/** A batch checked before its transaction: each record either valid (with its bytes) or rejected. */
+export interface CheckedBatch {
+  readonly items: readonly CheckedItem[];
+}
+
+type CheckedItem =
+  | { readonly seq: number; readonly record: CreditRecord; readonly payload?: Uint8Array; readonly rejection?: undefined }
+  | { readonly seq: number; readonly rejection: RecordRejection };
+
 /**
- * Commits one pushed batch from a partner and returns its acknowledgement.
- * In one transaction: lock the partner's cursor, skip sequences already
- * committed, validate each record (a bad one is rejected, the rest go on),
- * store the valid ones idempotently and advance the cursor. The caller sends
+ * Validates a pushed batch from a partner; no I/O, so it can run while the
+ * previous batch commits. Throws PROTOCOL_VIOLATION for a batch that breaks
+ * the protocol (empty, sequences not strictly increasing).
+ */
+export function checkBatch(partner: PartnerConfig, batch: readonly IncomingRecord[]): CheckedBatch {
+  assertOrdered(batch);
+  return { items: batch.map((item) => checkItem(partner, item)) };
+}
+
+function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRecord): CheckedItem {
+  if (!record) {
+    return { seq, rejection: { seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' } };
+  }
+  if (record.originId !== partner.id && !partner.relay) {
+    return {
+      seq,
+      rejection: {
+        seq,
+        recordId: record.recordId,
+        reason: 'RECORD_ORIGIN_MISMATCH',
+        field: 'origin_id',
+        message: `origin_id "${record.originId}" differs from the sender "${partner.id}", which may not relay records`,
+      },
+    };
+  }
+  const checked = validateRecord(record, { requireVersion: true });
+  if (checked.error) return { seq, rejection: { seq, recordId: record.recordId, ...checked.error } };
+  return { seq, record: checked.value, payload: sameIdentifiers(record, checked.value) ? payload : undefined };
+}
+
+/**
+ * Commits a checked batch and returns its acknowledgement. In one
+ * transaction: lock the partner's cursor, skip sequences already committed,
+ * store the valid records idempotently, advance the cursor. The caller sends
  * the ack only after this resolves, i.e. after the commit.
  */
-export async function commitBatch(store: Store, partner: PartnerConfig, batch: readonly IncomingRecord[]): Promise<PushAck> {
-  assertOrdered(batch);
+export async function commitBatch(store: Store, partner: PartnerConfig, batch: CheckedBatch): Promise<PushAck> {
   return store.transaction(async (tx) => {
     const lastSeq = await lockInboundCursor(tx, partner.id);
-    const fresh = batch.filter((r) => r.seq > lastSeq);
-    const rejections: RecordRejection[] = [];
-    const valid: CreditRecord[] = [];
-    const payloads: (Uint8Array | undefined)[] = [];
-    for (const { seq, record, payload } of fresh) {
-      if (!record) {
-        rejections.push({ seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' });
-        continue;
-      }
-      if (record.originId !== partner.id && !partner.relay) {
-        rejections.push({
-          seq,
-          recordId: record.recordId,
-          reason: 'RECORD_ORIGIN_MISMATCH',
-          field: 'origin_id',
-          message: `origin_id "${record.originId}" differs from the sender "${partner.id}", which may not relay records`,
-        });
-        continue;
-      }
-      const checked = validateRecord(record, { requireVersion: true });
-      if (checked.error) {
-        rejections.push({ seq, recordId: record.recordId, ...checked.error });
-        continue;
-      }
-      valid.push(checked.value);
-      payloads.push(sameIdentifiers(record, checked.value) ? payload : undefined);
-    }
-    const outcomes = await applyRecords(tx, valid, { receivedFrom: partner.id, assignVersions: false, outboxPartners: [], payloads });
+    const fresh = batch.items.filter((item) => item.seq > lastSeq);
+    const rejections = fresh.flatMap((item) => (item.rejection ? [item.rejection] : []));
+    const valid = fresh.filter((item): item is Extract<CheckedItem, { rejection?: undefined }> => !item.rejection);
+    const outcomes = await applyRecords(
+      tx,
+      valid.map((v) => v.record),
+      { receivedFrom: partner.id, assignVersions: false, outboxPartners: [], payloads: valid.map((v) => v.payload) },
+    );
     const accepted = outcomes.filter((o) => o === 'accepted').length;
-    const unchanged = batch.length - accepted - rejections.length;
-    const throughSeq = Math.max(lastSeq, batch.at(-1)?.seq ?? 0);
+    const unchanged = batch.items.length - accepted - rejections.length;
+    const throughSeq = Math.max(lastSeq, batch.items.at(-1)?.seq ?? 0);
     await advanceInboundCursor(tx, partner.id, throughSeq, { accepted, unchanged, rejected: rejections.length });
     return { throughSeq, accepted, unchanged, rejections };
   });
