@@ -1,80 +1,78 @@
-import fs from 'node:fs';
 import readline from 'node:readline';
 import type { NodeConfig } from '../config/node-config.js';
 import type { Clock } from '../core/clock.js';
-import { CredfedError } from '../core/errors.js';
 import { parseRecordJson } from '../core/records/parse-record-json.js';
-import type { CreditRecord } from '../gen/credfed/v1/record.js';
-import { applyRecords } from '../store/repos/apply-records.js';
 import type { Store } from '../store/store.js';
+import { ChunkWriter } from './chunk-writer.js';
+import type { ErrorsFile } from './errors-file.js';
+import { ImportRefused } from './import-refused.js';
+import { openImportFile } from './import-file.js';
+import { RejectionLog, type ImportProgress, type ImportSummary, type LineRejection } from './import-summary.js';
 
-export interface LineRejection {
-  readonly line: number;
-  readonly reason: string;
-  readonly field: string;
-  readonly message: string;
+export type { ImportProgress, ImportSummary, LineRejection } from './import-summary.js';
+
+export interface NdjsonImportOptions {
+  readonly clock: Clock;
+  /** Receives every rejected line as it is found (the original line as its one field). */
+  readonly errors?: ErrorsFile;
+  /** Called after every commit. */
+  readonly onProgress?: (p: ImportProgress) => void;
 }
-
-export interface ImportSummary {
-  readonly file: string;
-  readonly lines: number;
-  readonly accepted: number;
-  readonly unchanged: number;
-  readonly rejected: number;
-  readonly rejections: readonly LineRejection[];
-}
-
-export interface ImportProgress {
-  readonly lines: number;
-  readonly accepted: number;
-  readonly unchanged: number;
-  readonly rejected: number;
-}
-
-const CHUNK = 1000;
 
 /**
  * Imports an NDJSON file of credit records at this node (their origin).
  * Each chunk of lines is one transaction: records, new versions and their
  * outbox rows are written together or not at all. Re-importing the same file
- * changes nothing; a changed line becomes a new version. Blank lines are skipped.
+ * changes nothing; a changed line becomes a new version. Blank lines are
+ * skipped; a file without any record line is refused as empty.
  */
-export async function importNdjson(
-  store: Store,
-  config: NodeConfig,
-  file: string,
-  opts: { clock: Clock; onProgress?: (p: ImportProgress) => void },
-): Promise<ImportSummary> {
-  let input: fs.ReadStream;
-  try {
-    await fs.promises.access(file, fs.constants.R_OK);
-    input = fs.createReadStream(file, { encoding: 'utf8' });
-  } catch {
-    throw new CredfedError('NOT_FOUND', `cannot read ${file}`);
-  }
-  const outboxPartners = config.partners.filter((p) => p.push).map((p) => p.id);
-  const rejections: LineRejection[] = [];
+export async function importNdjson(store: Store, config: NodeConfig, file: string, opts: NdjsonImportOptions): Promise<ImportSummary> {
+  const input = await openImportFile(file);
+  input.setEncoding('utf8');
+  const writer = new ChunkWriter(
+    store,
+    config.partners.filter((p) => p.push).map((p) => p.id),
+  );
+  const rejections = new RejectionLog();
+  const now = opts.clock.now();
+  await opts.errors?.header(['原始行']);
   let lines = 0;
-  let accepted = 0;
-  let unchanged = 0;
-  let chunk: CreditRecord[] = [];
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const records = chunk;
-    chunk = [];
-    const outcomes = await store.transaction((tx) => applyRecords(tx, records, { receivedFrom: 'local', assignVersions: true, outboxPartners }));
-    for (const o of outcomes) o === 'accepted' ? accepted++ : unchanged++;
-    opts.onProgress?.({ lines, accepted, unchanged, rejected: rejections.length });
-  };
-  for await (const raw of readline.createInterface({ input, crlfDelay: Infinity })) {
-    lines += 1;
-    const text = (lines === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
-    if (text === '') continue;
-    const parsed = parseRecordJson(text, config.nodeId, opts.clock.now());
-    if (parsed.error) rejections.push({ line: lines, ...parsed.error });
-    else chunk.push(parsed.value);
-    if (chunk.length >= CHUNK) await flush();
+  let rows = 0;
+  try {
+    for await (const raw of readline.createInterface({ input, crlfDelay: Infinity })) {
+      lines += 1;
+      const text = (lines === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
+      if (text === '') continue;
+      rows += 1;
+      const parsed = parseRecordJson(text, config.nodeId, now);
+      if (parsed.error) {
+        const { field, reason, message } = parsed.error;
+        const rejection: LineRejection = { line: lines, column: field, field, reason, message };
+        rejections.add(rejection);
+        await opts.errors?.add(rejection, [raw]);
+        continue;
+      }
+      const committed = writer.accepted + writer.unchanged;
+      await writer.add(parsed.value);
+      if (writer.accepted + writer.unchanged !== committed) {
+        opts.onProgress?.({ rows, accepted: writer.accepted, unchanged: writer.unchanged, rejected: rejections.count });
+      }
+    }
+    await writer.flush();
+  } finally {
+    input.destroy();
   }
-  await flush();
-  return { file, lines, accepted, unchanged, rejected: rejections.length, rejections };
+  if (rows === 0) throw new ImportRefused(file, { code: 'FILE_EMPTY', message: 'the file is empty' });
+  opts.onProgress?.({ rows, accepted: writer.accepted, unchanged: writer.unchanged, rejected: rejections.count });
+  return {
+    file,
+    format: 'ndjson',
+    lines,
+    rows,
+    accepted: writer.accepted,
+    unchanged: writer.unchanged,
+    rejected: rejections.count,
+    rejections: rejections.listed,
+    rejectionsNotListed: rejections.notListed,
+  };
 }
