@@ -49,6 +49,7 @@ export const ERROR_CATALOGUE = {
   RECORD_STALE_VERSION: { status: GrpcCode.ALREADY_EXISTS, message: 'a newer or equal version of the record is held' },
   RECORD_ORIGIN_MISMATCH: { status: GrpcCode.PERMISSION_DENIED, message: 'record origin does not match the sender' },
   IMPORT_LINE_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'import line is invalid' },
+  IMPORT_FILE_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'import file was refused' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },

@@ -49,12 +49,12 @@ export class ErrorsFile {
     await this.write(formatCsvLine([String(rejection.line), rejection.column, rejection.reason, rejection.message, ...original]));
   }
 
-  /** Why the whole file was refused, as the last line (reason IMPORT_LINE_INVALID, the refusal code in the message). */
+  /** Why the whole file was refused, as the last line (reason IMPORT_FILE_INVALID, the refusal code in the message). */
   async refusal(problem: FileProblem): Promise<void> {
     const rejection: LineRejection = {
       line: problem.line ?? 0,
       column: problem.columns?.join(', ') ?? '',
-      reason: 'IMPORT_LINE_INVALID',
+      reason: 'IMPORT_FILE_INVALID',
       message: `${problem.code}: the file was refused: ${problem.message}`,
     };
     await this.add(rejection, []);

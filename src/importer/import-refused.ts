@@ -15,7 +15,7 @@ export class ImportRefused extends CredfedError {
     readonly problem: FileProblem,
   ) {
     const text = problem.code === 'FILE_EMPTY' ? `${file} is empty` : `${file}: ${problem.message}`;
-    super('IMPORT_LINE_INVALID', text, { problem: problem.code, line: problem.line });
+    super('IMPORT_FILE_INVALID', text, { problem: problem.code, line: problem.line });
     this.text = text;
   }
 }

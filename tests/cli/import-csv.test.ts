@@ -253,7 +253,7 @@ describe('credfed import: bad input', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${fixture('empty.csv')} is empty`);
     const text = fs.readFileSync(out, 'utf8');
-    expect(text).toMatch(/^\uFEFF行号,列,原因代码,说明\r\n0,,IMPORT_LINE_INVALID,FILE_EMPTY: /);
+    expect(text).toMatch(/^\uFEFF行号,列,原因代码,说明\r\n0,,IMPORT_FILE_INVALID,FILE_EMPTY: /);
   });
 
   it('a file with only the header row imports nothing, says so on stderr, and exits 0', async () => {

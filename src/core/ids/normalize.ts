@@ -17,6 +17,9 @@ const IDEOGRAPHIC_SPACE = 0x3000;
  */
 const DROPPED = /[\s\u200b-\u200d\u2060\u00ad\-\u2010-\u2015\u2212\ufe58\ufe63]/g;
 
+/** Already canonical: upper-case ASCII letters and digits only. */
+const CANONICAL = /^[0-9A-Z]*$/;
+
 function toHalfWidth(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   if (code >= FULL_WIDTH_FIRST && code <= FULL_WIDTH_LAST) return String.fromCharCode(code - FULL_WIDTH_OFFSET);
@@ -33,6 +36,7 @@ function toHalfWidth(char: string): string {
  * Anything else is kept, for the validator to report as a charset error.
  */
 export function normalizeIdentifier(raw: string): string {
+  if (CANONICAL.test(raw)) return raw; // the common case: already canonical
   return Array.from(raw.trim(), toHalfWidth)
     .join('')
     .replace(DROPPED, '')

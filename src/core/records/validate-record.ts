@@ -53,12 +53,13 @@ export function validateRecord(
   record: CreditRecord,
   opts: { requireVersion: boolean },
 ): Result<CreditRecord, RecordProblem> {
-  const problem = envelopeProblem(record, opts) ?? subjectProblem(record) ?? detailsProblem(record);
+  const problem = envelopeProblem(record, opts) ?? detailsProblem(record);
   if (problem) return err(problem);
-  const identifiers = record.subject!.identifiers.map((id) => {
-    const checked = validateIdentifier(coreScheme(id.scheme)!, id.value);
-    return { scheme: id.scheme, value: checked.value!.normalized };
-  });
+  const subject = checkSubject(record);
+  if (subject.error) return err(subject.error);
+  const same = subject.value.every((value, i) => value === record.subject!.identifiers[i]!.value);
+  if (same) return ok(record);
+  const identifiers = record.subject!.identifiers.map((id, i) => ({ scheme: id.scheme, value: subject.value[i]! }));
   return ok({ ...record, subject: { ...record.subject!, identifiers } });
 }
 
@@ -89,23 +90,30 @@ function envelopeProblem(r: CreditRecord, opts: { requireVersion: boolean }): Re
   return dateRangeProblem('publicity', r.publicity);
 }
 
-function subjectProblem(r: CreditRecord): RecordProblem | undefined {
+/** Checks the subject; returns its identifiers' normalised values, in order. */
+function checkSubject(r: CreditRecord): Result<string[], RecordProblem> {
   const s = r.subject;
-  if (!s) return missing('subject');
+  if (!s) return err(missing('subject'));
+  const problem = subjectEnvelopeProblem(s);
+  if (problem) return err(problem);
+  const normalized: string[] = [];
+  for (const [i, id] of s.identifiers.entries()) {
+    const field = `subject.identifiers[${i}]`;
+    const scheme = coreScheme(id.scheme);
+    if (!scheme) return err(missing(`${field}.scheme`));
+    const checked = validateIdentifier(scheme, id.value);
+    if (checked.error) return err({ reason: 'IDENTIFIER_INVALID', field: `${field}.value`, message: checked.error.message });
+    normalized.push(checked.value.normalized);
+  }
+  return ok(normalized);
+}
+
+function subjectEnvelopeProblem(s: NonNullable<CreditRecord['subject']>): RecordProblem | undefined {
   const kind = enumProblem('subject.kind', SubjectKind, s.kind);
   if (kind) return kind;
   if (!s.name.trim()) return missing('subject.name');
   if (s.name.length > MAX_TEXT_LENGTH) return invalid('subject.name', 'too long');
   if (s.identifiers.length === 0) return missing('subject.identifiers');
-  for (const [i, id] of s.identifiers.entries()) {
-    const field = `subject.identifiers[${i}]`;
-    const scheme = coreScheme(id.scheme);
-    if (!scheme) return missing(`${field}.scheme`);
-    const checked = validateIdentifier(scheme, id.value);
-    if (checked.error) {
-      return { reason: 'IDENTIFIER_INVALID', field: `${field}.value`, message: checked.error.message };
-    }
-  }
   return undefined;
 }
 
