@@ -5,8 +5,10 @@ import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { syncStatusCommand } from './commands/sync-status.js';
 import { upCommand } from './commands/up.js';
+import { caCommands } from './commands/ca/index.js';
+import { partnerCommands } from './commands/partner/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -1,0 +1,4 @@
+import type { Command } from '../../command.js';
+
+/** `credfed ca …` and `credfed cert …` commands. */
+export const caCommands: readonly Command[] = [];
