@@ -14,6 +14,7 @@ import { FEDERATION_PATTERN, IDENTITY_SCHEME, formatIdentityUri, type PeerIdenti
 import { readRsaPrivateKey, samePublicKey, toForgePrivateKey, toForgePublicKey } from './key-pair.js';
 import { randomSerialHex } from './serial-number.js';
 import { parseSubjectAltNames } from './subject-alt-names.js';
+import { VERDICT_SIGNING_OID, extKeyUsageDer, verdictSigningUri } from './verdict-signing.js';
 
 /** Backdating of not-before, so peers with a slightly slow clock accept a fresh certificate. */
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -39,17 +40,21 @@ export interface LoadedCa {
   readonly federation: string | undefined;
 }
 
-/** What a leaf certificate may be used for: a gateway serves and calls, a client only calls. */
-export type CertificateUsage = 'node' | 'client';
+/**
+ * What a leaf certificate may be used for: a gateway serves and calls, a
+ * client only calls, a verdict-signing certificate only signs verdicts
+ * (see verdict-signing.ts; never usable for TLS).
+ */
+export type CertificateUsage = 'node' | 'client' | 'verdict';
 
 /** A leaf certificate to issue: for whom, by which CA, for how long. */
 export interface CertificateRequest {
   readonly ca: CaMaterial | LoadedCa;
   readonly identity: PeerIdentity;
   readonly commonName: string;
-  /** DNS SANs; default `['localhost']`. */
+  /** DNS SANs; default `['localhost']` (none for `verdict`). */
   readonly dnsNames?: readonly string[];
-  /** IP SANs; default `['127.0.0.1']`. */
+  /** IP SANs; default `['127.0.0.1']` (none for `verdict`). */
   readonly ipAddresses?: readonly string[];
   readonly validDays: number;
   readonly usage: CertificateUsage;
@@ -142,7 +147,7 @@ export function prepareCaCertificate(options: CaCertificateRequest): Certificate
  */
 export function prepareCertificate(options: CertificateRequest): CertificateSigner {
   const ca = 'x509' in options.ca ? options.ca : loadCa(options.ca);
-  const uri = formatIdentityUri(options.identity);
+  const uri = identityUri(options.identity, options.usage);
   if (ca.federation !== undefined && ca.federation !== options.identity.federation) {
     throw new CredfedError('CERT_INVALID', `CA of federation ${ca.federation} cannot issue ${uri}`);
   }
@@ -155,7 +160,8 @@ export function prepareCertificate(options: CertificateRequest): CertificateSign
   const notAfter = requested.notAfter < caNotAfter ? requested.notAfter : caNotAfter;
   const subject = distinguishedName(options.commonName, options.identity.federation);
   const issuer = issuerName(ca.cert);
-  const sans = altNames(uri, options.dnsNames ?? ['localhost'], options.ipAddresses ?? ['127.0.0.1']);
+  const verdict = options.usage === 'verdict';
+  const sans = altNames(uri, options.dnsNames ?? (verdict ? [] : ['localhost']), options.ipAddresses ?? (verdict ? [] : ['127.0.0.1']));
   const authorityKeyId = subjectKeyIdentifierBytes(ca.cert);
 
   return (publicKey) => {
@@ -168,8 +174,7 @@ export function prepareCertificate(options: CertificateRequest): CertificateSign
     cert.setIssuer(issuer);
     cert.setExtensions([
       { name: 'basicConstraints', critical: true, cA: false },
-      { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: options.usage === 'node', clientAuth: true },
+      ...usageExtensions(options.usage),
       { name: 'subjectAltName', altNames: sans },
       { name: 'subjectKeyIdentifier' },
       { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId },
@@ -187,6 +192,28 @@ export function prepareCertificate(options: CertificateRequest): CertificateSign
 /** Signs a leaf certificate for `options.publicKey` (see {@link prepareCertificate}). */
 export function signCertificate(options: SignCertificateOptions): SignedCertificate {
   return prepareCertificate(options)(options.publicKey);
+}
+
+/** keyUsage and extKeyUsage of a leaf by its usage. */
+function usageExtensions(usage: CertificateUsage): object[] {
+  if (usage === 'verdict') {
+    return [
+      { name: 'keyUsage', critical: true, digitalSignature: true, nonRepudiation: true },
+      // raw DER: node-forge cannot encode the 2.25 UUID arc (see verdict-signing.ts)
+      { id: '2.5.29.37', critical: false, value: extKeyUsageDer([VERDICT_SIGNING_OID]).toString('binary') },
+    ];
+  }
+  return [
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: usage === 'node', clientAuth: true },
+  ];
+}
+
+/** The leaf's URI SAN: the identity, or for a verdict-signing certificate the partner's verdict URI. */
+function identityUri(identity: PeerIdentity, usage: CertificateUsage): string {
+  if (usage !== 'verdict') return formatIdentityUri(identity);
+  if (identity.kind !== 'partner') throw new CredfedError('CERT_INVALID', 'a verdict-signing certificate names a partner, not an admin');
+  return verdictSigningUri({ ...identity, kind: 'partner' });
 }
 
 /** not-before backdated by the clock skew, not-after `validDays` after issuance; whole seconds as X.509 stores them. */

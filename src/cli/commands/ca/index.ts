@@ -1,4 +1,23 @@
 import type { Command } from '../../command.js';
+import { caBackupCommand } from './ca-backup.js';
+import { caCrlCommand } from './ca-crl.js';
+import { caInitCommand } from './ca-init.js';
+import { caRestoreCommand } from './ca-restore.js';
+import { caShowCommand } from './ca-show.js';
+import { certIssueCommand } from './cert-issue.js';
+import { certListCommand } from './cert-list.js';
+import { certRenewCommand } from './cert-renew.js';
+import { certRevokeCommand } from './cert-revoke.js';
 
 /** `credfed ca …` and `credfed cert …` commands. */
-export const caCommands: readonly Command[] = [];
+export const caCommands: readonly Command[] = [
+  caInitCommand,
+  caShowCommand,
+  caCrlCommand,
+  caBackupCommand,
+  caRestoreCommand,
+  certIssueCommand,
+  certListCommand,
+  certRenewCommand,
+  certRevokeCommand,
+];
