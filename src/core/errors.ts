@@ -39,6 +39,7 @@ export const ERROR_CATALOGUE = {
   PEER_UNAUTHENTICATED: { status: GrpcCode.UNAUTHENTICATED, message: 'caller presented no verified certificate' },
   PEER_UNKNOWN: { status: GrpcCode.PERMISSION_DENIED, message: 'caller is not a known partner' },
   PEER_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'caller may not use this call' },
+  PEER_CUT_OFF: { status: GrpcCode.UNAUTHENTICATED, message: 'caller was cut off during the call (suspended or revoked)' },
   // input
   MESSAGE_TOO_LARGE: { status: GrpcCode.RESOURCE_EXHAUSTED, message: 'message exceeds the size limit' },
   PROTOCOL_VIOLATION: { status: GrpcCode.INVALID_ARGUMENT, message: 'message violates the sync protocol' },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import dns from 'node:dns/promises';
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import type { NodeConfig } from '../config/node-config.js';
+import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { CredfedError } from '../core/errors.js';
 import { AdminService, type StatusRequest, type StatusResponse } from '../gen/credfed/v1/admin.js';
@@ -9,8 +11,12 @@ import { nodeStatus } from '../grpc/admin-service.js';
 import { bidi, unary, type Gatekeeper } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
+import { isGatewayKind, type Partner } from '../partners/partner.js';
+import { PartnerConnections } from '../partners/partner-connections.js';
+import { PartnerDirectory } from '../partners/partner-directory.js';
 import { clientCredentials, serverCredentials } from '../pki/grpc-credentials.js';
 import { loadTlsFiles, type TlsFiles } from '../pki/tls-files.js';
+import { listAllPartners, seedFromConfig } from '../store/repos/partners-repo.js';
 import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
 import { createPushClient, type PushWireClient } from '../sync/push-client.js';
@@ -33,9 +39,21 @@ export interface Gateway {
 export interface GatewayOptions {
   readonly log?: Logger;
   readonly clock?: Clock;
+  /** How often the partner registry is re-read (default 2 s). */
+  readonly partnerRefreshMs?: number;
 }
 
-/** Starts one gateway node: store, mTLS gRPC server, and a sender per push partner. */
+/**
+ * After a partner is cut off, its streams end at once; its connections are
+ * closed this much later, so the final statuses reach it first.
+ */
+const CUT_OFF_CLOSE_DELAY_MS = 1_000;
+
+/**
+ * Starts one gateway node: store, partner registry (seeded from the file on
+ * first start, then re-read every 2 s), mTLS gRPC server, and a sender per
+ * push partner.
+ */
 export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? createLogger({ level: config.logLevel, node: config.nodeId });
   const clock = opts.clock ?? systemClock;
@@ -45,32 +63,117 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     dataDir: config.store.dataDir,
     log: (msg, fields) => log.info(fields ?? {}, msg),
   });
+  let directory: PartnerDirectory;
+  let onPartnerChange: (before: Partner | undefined, after: Partner | undefined) => void = () => undefined;
+  try {
+    const seeded = await seedFromConfig(store, config);
+    if (seeded.length > 0) log.info({ count: seeded.length }, 'partners from the configuration file added to the registry');
+    directory = new PartnerDirectory({
+      load: () => listAllPartners(store),
+      refreshMs: opts.partnerRefreshMs,
+      onError: (e) => log.warn({ err: e }, 'reading the partner registry failed; keeping the partners last read'),
+      onChange: (before, after) => {
+        log.info({ partner: after?.id ?? before?.id, status: after?.status ?? 'removed' }, 'partner changed');
+        onPartnerChange(before, after);
+      },
+    });
+    await directory.start();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const startedAt = clock.now();
   const senders = new Map<string, PushSender>();
-  const gate: Gatekeeper = { federation: config.federation, partner: (id) => config.partners.find((p) => p.id === id), log };
+  const connections = new PartnerConnections();
+  const closeTimers = new Set<NodeJS.Timeout>();
+  // A partner cut off: the wrapper ends its calls (each call watches), then its connections are closed here.
+  directory.onCutOff(({ partnerId, why }) => {
+    log.warn({ partner: partnerId, reason: why }, 'partner cut off: ending its calls and closing its connections');
+    const timer = setTimeout(() => {
+      closeTimers.delete(timer);
+      const closed = connections.close(partnerId);
+      if (closed > 0) log.info({ partner: partnerId, count: closed }, 'closed the connections of a cut-off partner');
+    }, CUT_OFF_CLOSE_DELAY_MS);
+    timer.unref();
+    closeTimers.add(timer);
+  });
+  const gate: Gatekeeper = {
+    federation: config.federation,
+    // The registry decides who may call; the file adds this node's sync settings (push, relay) for the partner.
+    partner: (id) => {
+      const entry = directory.get(id);
+      if (!entry) return undefined;
+      if (entry.status === 'suspended') throw new CredfedError('PEER_NOT_ALLOWED', `partner "${id}" is suspended`);
+      if (!isGatewayKind(entry.kind)) throw new CredfedError('PEER_NOT_ALLOWED', `"${id}" is registered as an admin party, not a partner gateway`);
+      const file = config.partners.find((p) => p.id === id);
+      return { id, kind: entry.kind, endpoint: entry.endpoint, push: file?.push ?? false, relay: file?.relay ?? false };
+    },
+    watch: (partnerId, cutOff) =>
+      directory.onCutOff((c) => {
+        if (c.partnerId === partnerId) cutOff(`partner "${partnerId}" was ${c.why === 'suspended' ? 'suspended' : 'removed from the registry'}`);
+      }),
+    attach: (partnerId, peerAddress) => connections.attach(partnerId, peerAddress),
+    log,
+  };
   const status = () =>
     nodeStatus(config, store, startedAt, new Map([...senders].map(([id, s]) => [id, s.state])), clock.now());
 
   const server = new grpc.Server(serverOptions(config));
   server.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
   server.addService(withSafeDeserializers(AdminService), { status: unary<StatusRequest, StatusResponse>(gate, 'admin', 'Status', () => status()) });
-  let port: number;
+  // We own the listening socket and hand each connection to grpc-js, so a cut-off partner's connections can be closed.
+  const injector = server.createConnectionInjector(serverCredentials(tls));
+  const accept = (socket: net.Socket) => {
+    connections.add(socket);
+    injector.injectConnection(socket);
+  };
+  let listeners: net.Server[];
   try {
-    port = await bind(server, `${formatHost(config.listen.host)}:${config.listen.port}`, serverCredentials(tls));
+    listeners = await listenAll(config.listen.host, config.listen.port, accept);
   } catch (e) {
+    await directory.stop();
+    injector.destroy();
     await store.close();
     throw e;
   }
+  const port = (listeners[0]!.address() as net.AddressInfo).port;
+  for (const l of listeners) l.on('error', (e) => log.error({ err: e }, 'listening socket failed'));
   log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
+  // A sender per push partner, except while the partner is suspended: nothing is sent to it then
+  // (its outbox keeps filling), and its sender starts again once it is resumed.
   const holderId = `${config.nodeId}/${process.pid}/${randomUUID()}`;
-  const runs: Promise<void>[] = [];
-  for (const partner of config.partners.filter((p) => p.push)) {
+  const runs = new Map<string, Promise<void>>();
+  let closing = false;
+  const stoppedSenders = new WeakSet<PushSender>();
+  const startSender = (partner: PartnerConfig) => {
     const client = partnerClient(config, tls, partner.id, partner.endpoint!);
     const sender = new PushSender(store, config, partner, client, holderId, log.child({ partner: partner.id }));
     senders.set(partner.id, sender);
-    runs.push(sender.run().finally(() => client.close()));
+    runs.set(partner.id, sender.run().finally(() => client.close()));
+  };
+  const pushPartners = config.partners.filter((p) => p.push);
+  for (const partner of pushPartners) {
+    if (directory.get(partner.id)?.status === 'active') startSender(partner);
+    else log.warn({ partner: partner.id }, 'not pushing to this partner: it is suspended or not in the registry');
   }
+  onPartnerChange = (before, after) => {
+    const partner = pushPartners.find((p) => p.id === (after ?? before)?.id);
+    if (!partner || closing) return;
+    if (after?.status !== 'active') {
+      const sender = senders.get(partner.id);
+      if (!sender || stoppedSenders.has(sender)) return;
+      stoppedSenders.add(sender);
+      sender.stop();
+      void runs.get(partner.id)?.then(() => (sender.state.lastError = 'not sending: the partner is suspended or not in the registry'));
+    } else if (before?.status !== 'active') {
+      // Resumed: start a new sender once the stopped one has released its lease.
+      void (runs.get(partner.id) ?? Promise.resolve()).then(() => {
+        const current = senders.get(partner.id);
+        if (!closing && directory.get(partner.id)?.status === 'active' && (!current || stoppedSenders.has(current))) startSender(partner);
+      });
+    }
+  };
 
   let stopping: Promise<void> | undefined;
   return {
@@ -81,12 +184,18 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     status,
     stop: () =>
       (stopping ??= (async () => {
+        closing = true;
         senders.forEach((s) => s.stop());
-        await Promise.allSettled(runs);
+        await Promise.allSettled(runs.values());
+        await directory.stop();
+        closeTimers.forEach((t) => clearTimeout(t));
+        const listenersClosed = Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.forceShutdown(), 3_000);
           server.tryShutdown(() => (clearTimeout(force), resolve()));
         });
+        connections.closeAll();
+        await listenersClosed;
         await store.close();
         log.info({}, 'gateway stopped');
       })()),
@@ -98,12 +207,34 @@ function partnerClient(config: NodeConfig, tls: TlsFiles, partnerId: string, end
   return createPushClient(endpoint, creds, channelOptions(config, partnerId));
 }
 
-function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(address, creds, (e, port) =>
-      e ? reject(new CredfedError('CONFIG_INVALID', `cannot listen on ${address}: ${e.message}`)) : resolve(port),
-    ),
-  );
+/**
+ * Listens on host:port — on every address a host name resolves to, as grpc-js
+ * does (port 0: the port the first one got).
+ */
+async function listenAll(host: string, port: number, accept: (socket: net.Socket) => void): Promise<net.Server[]> {
+  const fail = (e: Error) => new CredfedError('CONFIG_INVALID', `cannot listen on ${formatHost(host)}:${port}: ${e.message}`);
+  let addresses: string[];
+  try {
+    addresses = net.isIP(host) ? [host] : [...new Set((await dns.lookup(host, { all: true })).map((a) => a.address))];
+  } catch (e) {
+    throw fail(e as Error);
+  }
+  const servers: net.Server[] = [];
+  try {
+    for (const address of addresses) {
+      const server = net.createServer(accept);
+      const bound = servers.length > 0 ? (servers[0]!.address() as net.AddressInfo).port : port;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: address, port: bound }, () => (server.off('error', reject), resolve()));
+      });
+      servers.push(server);
+    }
+  } catch (e) {
+    servers.forEach((s) => s.close());
+    throw fail(e as Error);
+  }
+  return servers;
 }
 
 const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

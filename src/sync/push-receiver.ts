@@ -21,6 +21,7 @@ export function pushRecordsHandler(store: Store) {
   return async (call: grpc.ServerDuplexStream<IncomingPush, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
     const partner = ctx.partner!;
     const lastSeq = await readInboundCursor(store, partner.id);
+    if (ctx.signal.aborted) return;
     call.write({ message: { $case: 'resume', value: { lastSeq } } });
     ctx.log.info({ lastSeq }, 'push stream opened');
     const check = (req: IncomingPush): CheckedBatch => {
@@ -30,6 +31,8 @@ export function pushRecordsHandler(store: Store) {
       return checkBatch(partner, req.batch);
     };
     const commit = async (batch: CheckedBatch) => {
+      // The sender was cut off (suspended): the wrapper has ended the stream; commit nothing more.
+      if (ctx.signal.aborted) return;
       const ack = await commitBatch(store, partner, batch);
       ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
       call.write({ message: { $case: 'ack', value: ack } });
@@ -46,7 +49,7 @@ export function pushRecordsHandler(store: Store) {
         reject(e);
       };
       call.on('data', (req: IncomingPush) => {
-        if (failed) return;
+        if (failed || ctx.signal.aborted) return;
         let checked: CheckedBatch;
         try {
           checked = check(req);
@@ -66,6 +69,7 @@ export function pushRecordsHandler(store: Store) {
       call.on('end', () => void chain.then(() => resolve()));
       call.on('cancelled', () => resolve());
       call.on('error', () => resolve());
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
   };
 }
