@@ -2,7 +2,6 @@
 // cert …), judged by OpenSSL and by a real gateway: init, issue from an
 // openssl CSR, revoke and CRL, the failure cases leaving nothing behind,
 // expiry listing, backup and restore, and an mTLS call with issued certificates.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,38 +12,10 @@ import { openStore } from '../../src/store/store.js';
 import { freePort, startInProcess } from '../helpers/federation-fixture.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { openssl, opensslCsr } from '../unit/ca/openssl-helpers.js';
+import { credfed, type Run } from '../helpers/cli-run.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'credfed.js');
 const NODE_ID = 'city';
 const SLOW = 180_000;
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `node bin/credfed.js ...args` without this process's DATABASE_URL and CREDFED_* (the config file decides). */
-function credfed(args: readonly string[], timeoutMs = 60_000): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CREDFED_')),
-  ) as NodeJS.ProcessEnv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) reject(new Error(`credfed ${args.join(' ')} was killed (${signal})\n${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Expects success; returns the run. */
 async function ok(args: readonly string[]): Promise<Run> {

@@ -1,6 +1,5 @@
 // The real CLI as a child process (node bin/credfed.js): help, usage errors,
 // configuration failures, and `import` of an NDJSON file into a fresh store.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,41 +10,9 @@ import { SubjectKind } from '../../src/gen/credfed/v1/subject.js';
 import { sampleRecord } from '../../src/sample/sample-records.js';
 import { openStore } from '../../src/store/store.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { credfed, type Run } from '../helpers/cli-run.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'credfed.js');
 const NODE_ID = 'county-a';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs `node bin/credfed.js ...args` from the repository root. The child gets
- * none of this process's credfed settings (DATABASE_URL, CREDFED_*): they
- * would override the configuration files under test. Killed after `timeoutMs`.
- */
-function credfed(args: readonly string[], timeoutMs = 45_000): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CREDFED_')),
-  ) as NodeJS.ProcessEnv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) reject(new Error(`credfed ${args.join(' ')} was killed (${signal}) after ${timeoutMs} ms\n${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -3,7 +3,6 @@
 // tests/fixtures/ in both encodings, re-imports, a changed row, --errors,
 // every whole-file refusal with its exit code, and an import killed mid-way
 // and run again.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,45 +16,9 @@ import { openStore } from '../../src/store/store.js';
 import { fixture, LICENCES, PENALTIES, type ExpectedImport } from '../fixtures/csv-expectations.js';
 import { writeLargeLicenceCsv } from '../fixtures/large-csv.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { credfed, ROOT, startCredfed as start, type Run } from '../helpers/cli-run.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'credfed.js');
 const NODE_ID = 'county-a';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The child's environment: none of this process's credfed settings (they would override the files under test). */
-function childEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CREDFED_')),
-  ) as NodeJS.ProcessEnv;
-}
-
-function start(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Runs `node bin/credfed.js ...args`; killed after `timeoutMs`. */
-function credfed(args: readonly string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = start(args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) reject(new Error(`credfed ${args.join(' ')} was killed (${signal}) after ${timeoutMs} ms\n${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-csv-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,7 +1,6 @@
 // `credfed partner …` through the real binary (node bin/credfed.js) on a fresh
 // store: help, usage errors, add / list / show / update / suspend / resume,
 // paging, the recorded actor, and what is refused.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,36 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { openStore } from '../../src/store/store.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'credfed.js');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `node bin/credfed.js ...args`, without this process's DATABASE_URL and CREDFED_* (the file decides). */
-function credfed(args: readonly string[], timeoutMs = 45_000): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CREDFED_')),
-  ) as NodeJS.ProcessEnv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) reject(new Error(`credfed ${args.join(' ')} was killed (${signal})\n${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { credfed, type Run } from '../helpers/cli-run.js';
 
 const VERBS = ['add', 'list', 'show', 'update', 'suspend', 'resume'];
 /** The default actor: the operating-system user running the command. */
