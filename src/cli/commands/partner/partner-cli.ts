@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { loadConfig } from '../../../config/load-config.js';
 import type { NodeConfig } from '../../../config/node-config.js';
-import type { Partner, PartnerChange, PartnerSnapshot } from '../../../partners/partner.js';
+import { snapshotOf, type Partner, type PartnerChange, type PartnerSnapshot } from '../../../partners/partner.js';
 import { seedFromConfig } from '../../../store/repos/partners-repo.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { UsageError, type Io } from '../../command.js';
@@ -58,13 +58,7 @@ export function actorOf(values: Values): string {
 
 export function partnerJson(p: Partner) {
   return {
-    id: p.id,
-    displayName: p.displayName,
-    kind: p.kind,
-    endpoint: p.endpoint ?? null,
-    status: p.status,
-    trustAnchor: p.trustAnchor ?? null,
-    revision: p.revision,
+    ...snapshotOf(p),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

@@ -11,7 +11,7 @@ export const partnerSuspendCommand: Command = {
   help: `Usage: credfed partner suspend ID --config FILE [--reason TEXT] [--actor NAME] [--json]
 
 Suspends a partner. Every gateway of this node applies it within seconds:
-the partner's open streams end with UNAUTHENTICATED (reason PEER_NOT_ALLOWED),
+the partner's open streams end with UNAUTHENTICATED (reason PEER_CUT_OFF),
 its connections are closed, and each new call it makes is refused with
 PERMISSION_DENIED / PEER_NOT_ALLOWED ("suspended"). Other partners are not
 disturbed. Records already received stay. \`partner resume\` undoes it.
