@@ -49,9 +49,15 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
     return file;
   });
   opts.progress(`starting ${LOCAL_FEDERATION.length} nodes (embedded stores under ${dataDir})`);
-  const started = await Promise.allSettled(
-    configFiles.map((f, i) => startGateway(loadConfig(f, {}), { log: opts.log.child({ node: LOCAL_FEDERATION[i]!.id }) })),
-  );
+  const start = (i: number) => startGateway(loadConfig(configFiles[i]!, {}), { log: opts.log.child({ node: LOCAL_FEDERATION[i]!.id }) });
+  // Nodes that only receive (the city) listen before the senders start, so no
+  // sender's first connection attempt fails.
+  const receiversFirst = LOCAL_FEDERATION.map((n, i) => ({ i, sends: n.partners.some((p) => p.kind === 'parent_city' || p.push) }));
+  const started: PromiseSettledResult<Gateway>[] = [];
+  for (const wave of [receiversFirst.filter((n) => !n.sends), receiversFirst.filter((n) => n.sends)]) {
+    const results = await Promise.allSettled(wave.map((n) => start(n.i)));
+    wave.forEach((n, k) => (started[n.i] = results[k]!));
+  }
   const gateways = new Map<string, Gateway>();
   started.forEach((s, i) => s.status === 'fulfilled' && gateways.set(LOCAL_FEDERATION[i]!.id, s.value));
   const stop = async () => {
