@@ -41,3 +41,8 @@ export interface NodeConfig {
   /** The file the configuration was read from (for messages). */
   readonly source: string;
 }
+
+/** Ids of the partners this node pushes its records to (whose outboxes receive them). */
+export function pushPartnerIds(config: Pick<NodeConfig, 'partners'>): string[] {
+  return config.partners.filter((p) => p.push).map((p) => p.id);
+}

@@ -1,4 +1,4 @@
-import type { NodeConfig } from '../config/node-config.js';
+import { pushPartnerIds, type NodeConfig } from '../config/node-config.js';
 import type { Clock } from '../core/clock.js';
 import type { CsvEncoding } from '../core/records/csv/byte-decoder.js';
 import type { CsvKind } from '../core/records/csv/csv-columns.js';
@@ -44,7 +44,7 @@ export async function importCsv(store: Store, config: NodeConfig, file: string, 
   });
   const writer = new ChunkWriter(
     store,
-    config.partners.filter((p) => p.push).map((p) => p.id),
+    pushPartnerIds(config),
   );
   const rejections = new RejectionLog();
   const progress = () =>

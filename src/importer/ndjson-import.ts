@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import type { NodeConfig } from '../config/node-config.js';
+import { pushPartnerIds, type NodeConfig } from '../config/node-config.js';
 import type { Clock } from '../core/clock.js';
 import { parseRecordJson } from '../core/records/parse-record-json.js';
 import type { Store } from '../store/store.js';
@@ -31,7 +31,7 @@ export async function importNdjson(store: Store, config: NodeConfig, file: strin
   input.setEncoding('utf8');
   const writer = new ChunkWriter(
     store,
-    config.partners.filter((p) => p.push).map((p) => p.id),
+    pushPartnerIds(config),
   );
   const rejections = new RejectionLog();
   const now = opts.clock.now();

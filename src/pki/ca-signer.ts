@@ -107,6 +107,24 @@ export interface CaCertificateRequest {
 /** Signs a prepared certificate for a key: the CA's own private key, or the subject's public key. */
 export type CertificateSigner = (key: KeyObject) => SignedCertificate;
 
+/** A certificate with a fresh random serial, its key, validity and names set; extensions and signature to come. */
+function unsignedCertificate(
+  key: Parameters<typeof toForgePublicKey>[0],
+  notBefore: Date,
+  notAfter: Date,
+  subject: forge.pki.CertificateField[],
+  issuer: forge.pki.CertificateField[],
+): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = toForgePublicKey(key);
+  cert.serialNumber = randomSerialHex();
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  cert.setSubject(subject);
+  cert.setIssuer(issuer);
+  return cert;
+}
+
 /**
  * Checks a CA request and returns the signer of its self-signed certificate
  * (CA:true pathlen 0, keyCertSign + cRLSign, key ids, `spiffe://<federation>`
@@ -119,13 +137,7 @@ export function prepareCaCertificate(options: CaCertificateRequest): Certificate
   const name = distinguishedName(options.commonName, options.federation);
   const { notBefore, notAfter } = validity(options.clock, options.validDays);
   return (key) => {
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = toForgePublicKey(key);
-    cert.serialNumber = randomSerialHex();
-    cert.validity.notBefore = notBefore;
-    cert.validity.notAfter = notAfter;
-    cert.setSubject(name);
-    cert.setIssuer(name);
+    const cert = unsignedCertificate(key, notBefore, notAfter, name, name);
     cert.setExtensions([
       { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
       { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
@@ -165,13 +177,7 @@ export function prepareCertificate(options: CertificateRequest): CertificateSign
   const authorityKeyId = subjectKeyIdentifierBytes(ca.cert);
 
   return (publicKey) => {
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = toForgePublicKey(publicKey);
-    cert.serialNumber = randomSerialHex();
-    cert.validity.notBefore = notBefore;
-    cert.validity.notAfter = notAfter;
-    cert.setSubject(subject);
-    cert.setIssuer(issuer);
+    const cert = unsignedCertificate(publicKey, notBefore, notAfter, subject, issuer);
     cert.setExtensions([
       { name: 'basicConstraints', critical: true, cA: false },
       ...usageExtensions(options.usage),

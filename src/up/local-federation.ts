@@ -4,7 +4,8 @@ import type { Logger } from '../obs/logger.js';
 import { ensureDevCertificates } from '../pki/dev-certs.js';
 import { generateRecords } from '../sample/sample-records.js';
 import { startGateway, type Gateway } from '../server/gateway.js';
-import { applyRecords } from '../store/repos/apply-records.js';
+import { pushPartnerIds } from '../config/node-config.js';
+import { ChunkWriter } from '../importer/chunk-writer.js';
 import { writeManifest, type FederationManifest } from './manifest.js';
 import { LOCAL_FEDERATION, type PlannedNode } from './plan.js';
 
@@ -85,17 +86,10 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
 }
 
 async function importSamples(gateway: Gateway, node: PlannedNode, count: number): Promise<number> {
-  const outboxPartners = gateway.config.partners.filter((p) => p.push).map((p) => p.id);
-  let accepted = 0;
-  const chunk = 1000;
-  for (let start = 0; start < count; start += chunk) {
-    const records = generateRecords({ originId: node.id, divisionCode: node.divisionCode, start, count: Math.min(chunk, count - start) });
-    const outcomes = await gateway.store.transaction((tx) =>
-      applyRecords(tx, records, { receivedFrom: 'local', assignVersions: true, outboxPartners }),
-    );
-    accepted += outcomes.filter((o) => o === 'accepted').length;
-  }
-  return accepted;
+  const writer = new ChunkWriter(gateway.store, pushPartnerIds(gateway.config));
+  for (const record of generateRecords({ originId: node.id, divisionCode: node.divisionCode, count })) await writer.add(record);
+  await writer.flush();
+  return writer.accepted;
 }
 
 function nodeDocument(n: PlannedNode, federation: string, listen: string, certsDir: string, endpointOf: (id: string) => string) {

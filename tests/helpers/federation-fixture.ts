@@ -11,7 +11,8 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import YAML from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
-import { AdminClient, type StatusResponse } from '../../src/gen/credfed/v1/admin.js';
+import { fetchStatus } from '../../src/cli/admin-call.js';
+import type { StatusResponse } from '../../src/gen/credfed/v1/admin.js';
 import { FederationClient } from '../../src/gen/credfed/v1/federation.js';
 import { createLogger } from '../../src/obs/logger.js';
 import { ensureDevCertificates, type DevCertificates } from '../../src/pki/dev-certs.js';
@@ -19,7 +20,7 @@ import { clientCredentials } from '../../src/pki/grpc-credentials.js';
 import { loadTlsFiles, type TlsFilePaths } from '../../src/pki/tls-files.js';
 import { generateRecords } from '../../src/sample/sample-records.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
-import { applyRecords } from '../../src/store/repos/apply-records.js';
+import { ChunkWriter } from '../../src/importer/chunk-writer.js';
 import { openStore } from '../../src/store/store.js';
 import type { TestStoreConfig } from './store-fixture.js';
 
@@ -156,29 +157,17 @@ export async function seedRecords(
 ): Promise<void> {
   const s = await openStore({ dataDir: store.dataDir, databaseUrl: store.databaseUrl });
   try {
-    for (let start = 0; start < count; start += 1000) {
-      const records = generateRecords({ originId, start, count: Math.min(1000, count - start) });
-      await s.transaction((tx) => applyRecords(tx, records, { receivedFrom: 'local', assignVersions: true, outboxPartners }));
-    }
+    const writer = new ChunkWriter(s, outboxPartners);
+    for (const record of generateRecords({ originId, count })) await writer.add(record);
+    await writer.flush();
   } finally {
     await s.close();
   }
 }
 
 /** Admin.Status of a node, called with the admin certificate. */
-export async function adminStatus(pki: Pki, nodeId: string, port: number): Promise<StatusResponse> {
-  const admin = pki.certs.admins.ops!;
-  const tls = await loadTlsFiles(admin);
-  const client = new AdminClient(`127.0.0.1:${port}`, clientCredentials(tls, { federation: FEDERATION, kind: 'partner', id: nodeId }), {
-    'grpc.ssl_target_name_override': nodeId,
-  });
-  try {
-    return await new Promise((resolve, reject) =>
-      client.status({}, new grpc.Metadata(), { deadline: Date.now() + 5_000 }, (e, r) => (e ? reject(e) : resolve(r!))),
-    );
-  } finally {
-    client.close();
-  }
+export function adminStatus(pki: Pki, nodeId: string, port: number): Promise<StatusResponse> {
+  return fetchStatus({ federation: FEDERATION, nodeId, endpoint: `127.0.0.1:${port}`, ...pki.certs.admins.ops! });
 }
 
 /** A raw Federation client presenting `as`'s certificate, expecting to reach `serverId`. */
