@@ -20,7 +20,21 @@ export interface NodeConfig {
   readonly federation: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly store: { readonly databaseUrl?: string; readonly dataDir?: string };
-  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string };
+  readonly tls: {
+    readonly ca: string;
+    readonly cert: string;
+    readonly key: string;
+    /** CRL of the CA in `ca` when this node does not run that CA (e.g. a county trusting its city's CA). */
+    readonly crl?: string;
+  };
+  /**
+   * This node's own CA (kept in its store, `credfed ca init`): the file holding
+   * its passphrase lets the gateway sign on the Admin service and re-issue the
+   * CRL before its nextUpdate. Unset: the gateway never unlocks the CA key.
+   */
+  readonly ca: { readonly passphraseFile?: string };
+  /** Prometheus metrics over HTTP (`/metrics`); unset: not served. */
+  readonly metrics: { readonly listen?: { readonly host: string; readonly port: number } };
   readonly partners: readonly PartnerConfig[];
   readonly limits: { readonly maxMessageBytes: number };
   readonly sync: {

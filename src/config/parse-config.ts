@@ -18,6 +18,9 @@ export const ENV_OVERRIDES = {
   CREDFED_TLS_KEY: 'tls.key',
   CREDFED_MAX_MESSAGE_BYTES: 'limits.maxMessageBytes',
   CREDFED_LOG_LEVEL: 'log.level',
+  CREDFED_TLS_CRL: 'tls.crl',
+  CREDFED_CA_PASSPHRASE_FILE: 'ca.passphraseFile',
+  CREDFED_METRICS_LISTEN: 'metrics.listen',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -61,6 +64,10 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     const v = str(dotted, true);
     return v ? resolvePath(dotted, v) : '';
   };
+  const optionalFile = (dotted: string): string | undefined => {
+    const v = str(dotted, false);
+    return v ? resolvePath(dotted, v) : undefined;
+  };
 
   const nodeId = str('node.id', true) ?? '';
   if (nodeId && !NODE_ID.test(nodeId)) problems.push(`node.id: "${nodeId}" must be 2-63 lower-case letters, digits or hyphens`);
@@ -71,6 +78,9 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
   const databaseUrl = str('store.databaseUrl', false);
   const dataDirRaw = str('store.dataDir', false);
   if (!databaseUrl && !dataDirRaw) problems.push('store: set store.dataDir (embedded) or store.databaseUrl / DATABASE_URL (PostgreSQL)');
+  const metricsRaw = str('metrics.listen', false);
+  const metricsListen = metricsRaw === undefined ? undefined : parseHostPort(metricsRaw);
+  if (metricsListen?.error) problems.push(`metrics.listen: ${metricsListen.error}`);
   const logLevel = str('log.level', false, DEFAULTS.logLevel)!;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`log.level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
 
@@ -79,7 +89,9 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     federation,
     listen: listen.value ?? { host: '127.0.0.1', port: 0 },
     store: { databaseUrl, dataDir: dataDirRaw ? resolvePath('store.dataDir', dataDirRaw) : undefined },
-    tls: { ca: file('tls.ca'), cert: file('tls.cert'), key: file('tls.key') },
+    tls: { ca: file('tls.ca'), cert: file('tls.cert'), key: file('tls.key'), crl: optionalFile('tls.crl') },
+    ca: { passphraseFile: optionalFile('ca.passphraseFile') },
+    metrics: { listen: metricsListen?.value },
     partners: parsePartners(root.partners, nodeId, problems),
     limits: { maxMessageBytes: int('limits.maxMessageBytes', DEFAULTS.limits.maxMessageBytes, 1024, 256 * 1024 * 1024) },
     sync: {

@@ -11,6 +11,7 @@ import { nodeStatus } from '../grpc/admin-service.js';
 import { bidi, unary, type Gatekeeper } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
+import { createMetrics, type Metrics } from '../obs/metrics.js';
 import { isGatewayKind, type Partner } from '../partners/partner.js';
 import { PartnerConnections } from '../partners/partner-connections.js';
 import { PartnerDirectory } from '../partners/partner-directory.js';
@@ -29,6 +30,8 @@ export interface Gateway {
   readonly store: Store;
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** This gateway's Prometheus registry. */
+  readonly metrics: Metrics;
   /** Wakes the senders after local writes to the outbox. */
   notifyOutbox(): void;
   status(): Promise<StatusResponse>;
@@ -57,6 +60,7 @@ const CUT_OFF_CLOSE_DELAY_MS = 1_000;
 export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? createLogger({ level: config.logLevel, node: config.nodeId });
   const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics(config.nodeId);
   const tls = await loadTlsFiles({ caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key });
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
@@ -180,6 +184,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     config,
     store,
     port,
+    metrics,
     notifyOutbox: () => senders.forEach((s) => s.notify()),
     status,
     stop: () =>
