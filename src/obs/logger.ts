@@ -8,6 +8,8 @@ const ALLOWED = new Set([
   'node', 'partner', 'method', 'code', 'reason', 'status', 'seq', 'throughSeq', 'count', 'accepted', 'unchanged',
   'rejected', 'durationMs', 'requestId', 'backend', 'listen', 'endpoint', 'file', 'version', 'pid', 'attempt',
   'delayMs', 'lastSeq', 'window', 'err',
+  // certificate and CRL expiry (expiry-monitor.ts, crl-keeper.ts)
+  'role', 'subject', 'serial', 'notAfter', 'daysLeft', 'threshold', 'issuer', 'nextUpdate', 'hoursLeft', 'crlNumber',
 ]);
 
 export type Logger = pino.Logger;

@@ -12,6 +12,7 @@ import { bidi, unary, type Gatekeeper } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';
+import { startExpiryWatch, type ExpiryWatch } from '../obs/expiry-watch.js';
 import { isGatewayKind, type Partner } from '../partners/partner.js';
 import { PartnerConnections } from '../partners/partner-connections.js';
 import { PartnerDirectory } from '../partners/partner-directory.js';
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** How often the partner registry is re-read (default 2 s). */
   readonly partnerRefreshMs?: number;
+  /** How often certificate and CRL expiry is checked and our CRL re-issued when due (default 60 s). */
+  readonly expiryCheckMs?: number;
 }
 
 /**
@@ -86,6 +89,19 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     await store.close();
     throw e;
   }
+
+  // ── Observability (issue 4): /metrics endpoint, certificate and CRL expiry, our CRL re-issued before its
+  // nextUpdate — all in src/obs/expiry-watch.ts. Stopped in stop() before the store closes.
+  let expiryWatch: ExpiryWatch;
+  try {
+    expiryWatch = await startExpiryWatch({ config, store, metrics, clock, log, checkMs: opts.expiryCheckMs });
+  } catch (e) {
+    await directory.stop();
+    await store.close();
+    throw e;
+  }
+  // ── end of the observability block ──
+
   const startedAt = clock.now();
   const senders = new Map<string, PushSender>();
   const connections = new PartnerConnections();
@@ -137,6 +153,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   } catch (e) {
     await directory.stop();
     injector.destroy();
+    await expiryWatch.stop();
     await store.close();
     throw e;
   }
@@ -201,6 +218,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         });
         connections.closeAll();
         await listenersClosed;
+        await expiryWatch.stop();
         await store.close();
         log.info({}, 'gateway stopped');
       })()),
