@@ -64,6 +64,13 @@ export const ERROR_CATALOGUE = {
   CERT_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such certificate' },
   CERT_IDENTITY_MISMATCH: { status: GrpcCode.PERMISSION_DENIED, message: 'certificate names another identity' },
   PAGE_TOKEN_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'page token is invalid' },
+  // foreign CAs (trust anchors) and the admin API
+  TRUST_ANCHOR_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'trust anchor certificate is unusable' },
+  TRUST_ANCHOR_EXISTS: { status: GrpcCode.ALREADY_EXISTS, message: 'the partner is bound to another CA' },
+  TRUST_ANCHOR_NOT_FOUND: { status: GrpcCode.FAILED_PRECONDITION, message: 'no foreign CA is bound to the partner' },
+  CRL_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'CRL is invalid' },
+  CRL_STALE: { status: GrpcCode.FAILED_PRECONDITION, message: 'CRL is out of date or older than the one held' },
+  CA_LOCKED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the gateway cannot unlock its CA' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },

@@ -66,8 +66,9 @@ interface PartnerRow {
   updated_at: Date;
 }
 
-export async function getPartner(db: Queryable, id: string): Promise<Partner | undefined> {
-  const { rows } = await db.query<PartnerRow>(`SELECT ${COLUMNS} FROM partners WHERE partner_id = $1`, [id]);
+/** One partner; `forUpdate` locks its row until the transaction ends. */
+export async function getPartner(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<Partner | undefined> {
+  const { rows } = await db.query<PartnerRow>(`SELECT ${COLUMNS} FROM partners WHERE partner_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0] && fromRow(rows[0]);
 }
 
@@ -106,35 +107,42 @@ export async function addPartner(store: Store, def: PartnerDefinition, by: Chang
 /** Changes a partner's definition. Throws PARTNER_NOT_FOUND, PARTNER_INVALID. */
 export async function updatePartner(store: Store, id: string, patch: PartnerPatch, by: ChangeBy): Promise<ChangeOutcome> {
   const who = checkBy(by);
-  return store.transaction(async (tx) => {
-    const before = await lockPartner(tx.query, id, who.expectedRevision);
-    const merged = checked(
-      validatePartner({
-        id: before.id,
-        displayName: patch.displayName ?? before.displayName,
-        kind: patch.kind ?? before.kind,
-        endpoint: patch.endpoint === undefined ? before.endpoint : patch.endpoint,
-        trustAnchor: patch.trustAnchor === undefined ? before.trustAnchor : patch.trustAnchor,
-      }),
-    );
-    if (
-      merged.displayName === before.displayName &&
-      merged.kind === before.kind &&
-      merged.endpoint === before.endpoint &&
-      merged.trustAnchor === before.trustAnchor
-    ) {
-      return { partner: before, changed: false };
-    }
-    const { rows } = await tx.query<PartnerRow>(
-      `UPDATE partners SET display_name = $2, kind = $3, endpoint = $4, trust_anchor = $5,
-              revision = revision + 1, updated_at = now()
-       WHERE partner_id = $1 RETURNING ${COLUMNS}`,
-      [id, merged.displayName, merged.kind, merged.endpoint ?? null, merged.trustAnchor ?? null],
-    );
-    const after = fromRow(rows[0]!);
-    await recordChange(tx.query, after, who, 'update', before);
-    return { partner: after, changed: true };
-  });
+  return store.transaction((tx) => updatePartnerIn(tx.query, id, patch, who));
+}
+
+/**
+ * `updatePartner` inside the caller's transaction (e.g. together with the
+ * trust anchor it binds). Same checks and history row; throws the same codes.
+ */
+export async function updatePartnerIn(query: TxQuery, id: string, patch: PartnerPatch, by: ChangeBy): Promise<ChangeOutcome> {
+  const who = checkBy(by);
+  const before = await lockPartner(query, id, who.expectedRevision);
+  const merged = checked(
+    validatePartner({
+      id: before.id,
+      displayName: patch.displayName ?? before.displayName,
+      kind: patch.kind ?? before.kind,
+      endpoint: patch.endpoint === undefined ? before.endpoint : patch.endpoint,
+      trustAnchor: patch.trustAnchor === undefined ? before.trustAnchor : patch.trustAnchor,
+    }),
+  );
+  if (
+    merged.displayName === before.displayName &&
+    merged.kind === before.kind &&
+    merged.endpoint === before.endpoint &&
+    merged.trustAnchor === before.trustAnchor
+  ) {
+    return { partner: before, changed: false };
+  }
+  const { rows } = await query<PartnerRow>(
+    `UPDATE partners SET display_name = $2, kind = $3, endpoint = $4, trust_anchor = $5,
+            revision = revision + 1, updated_at = now()
+     WHERE partner_id = $1 RETURNING ${COLUMNS}`,
+    [id, merged.displayName, merged.kind, merged.endpoint ?? null, merged.trustAnchor ?? null],
+  );
+  const after = fromRow(rows[0]!);
+  await recordChange(query, after, who, 'update', before);
+  return { partner: after, changed: true };
 }
 
 /** Suspends or resumes a partner; already in that status → unchanged. Throws PARTNER_NOT_FOUND. */

@@ -2,6 +2,9 @@
  * SQL of the foreign CAs bound to partners (table `trust_anchors`, migration
  * 0005). Functions take a Queryable so callers compose them in one transaction.
  */
+import { CredfedError } from '../../core/errors.js';
+import { decodePageToken, encodePageToken, parsePageSize, type Page } from '../../partners/page-token.js';
+import { PARTNER_ID } from '../../partners/validate-partner.js';
 import type { Queryable } from './queryable.js';
 
 /** One foreign CA, bound to one partner, with its last imported CRL. */
@@ -33,6 +36,76 @@ export async function listTrustAnchors(db: Queryable): Promise<TrustAnchorRow[]>
 /** The anchor bound to a partner; `forUpdate` locks it until the transaction ends. */
 export async function getTrustAnchor(db: Queryable, partnerId: string, opts: { forUpdate?: boolean } = {}): Promise<TrustAnchorRow | undefined> {
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM trust_anchors WHERE partner_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [partnerId]);
+  return rows[0] ? anchorFromRow(rows[0]) : undefined;
+}
+
+/**
+ * One page of trust anchors in partner id order (byte order). Throws
+ * PAGE_TOKEN_INVALID for a token this list did not issue, PARTNER_INVALID for
+ * a page size that is not a whole number ≥ 1.
+ */
+export async function listTrustAnchorPage(db: Queryable, page: { pageSize?: number; pageToken?: string } = {}): Promise<Page<TrustAnchorRow>> {
+  const size = parsePageSize(page.pageSize);
+  if (size.error !== undefined) throw new CredfedError('PARTNER_INVALID', size.error);
+  let after: string | null = null;
+  if (page.pageToken !== undefined && page.pageToken !== '') {
+    const key = decodePageToken(page.pageToken, (k) => PARTNER_ID.test(k));
+    if (key.error !== undefined) throw new CredfedError('PAGE_TOKEN_INVALID', key.error);
+    after = key.value;
+  }
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM trust_anchors WHERE $1::text IS NULL OR partner_id COLLATE "C" > $1::text
+     ORDER BY partner_id COLLATE "C" LIMIT $2`,
+    [after, size.value + 1],
+  );
+  const items = rows.slice(0, size.value).map(anchorFromRow);
+  return rows.length > size.value ? { items, nextPageToken: encodePageToken(items[items.length - 1]!.partnerId) } : { items };
+}
+
+/** Writes a partner's anchor, replacing the one it had (call inside the transaction that binds the partner). */
+export async function putTrustAnchor(db: Queryable, row: TrustAnchorRow): Promise<TrustAnchorRow> {
+  const { rows } = await db.query(
+    `INSERT INTO trust_anchors (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (partner_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, subject = EXCLUDED.subject,
+       cert_pem = EXCLUDED.cert_pem, not_after = EXCLUDED.not_after, imported_at = EXCLUDED.imported_at,
+       imported_by = EXCLUDED.imported_by, crl_pem = EXCLUDED.crl_pem, crl_number = EXCLUDED.crl_number,
+       crl_this_update = EXCLUDED.crl_this_update, crl_next_update = EXCLUDED.crl_next_update,
+       crl_imported_at = EXCLUDED.crl_imported_at
+     RETURNING ${COLUMNS}`,
+    [
+      row.partnerId,
+      row.fingerprint,
+      row.subject,
+      row.certPem,
+      row.notAfter,
+      row.importedAt,
+      row.importedBy,
+      row.crlPem,
+      row.crlNumber === null ? null : row.crlNumber.toString(),
+      row.crlThisUpdate,
+      row.crlNextUpdate,
+      row.crlImportedAt,
+    ],
+  );
+  return anchorFromRow(rows[0]!);
+}
+
+/** The CRL of an anchor. */
+export interface AnchorCrl {
+  readonly crlPem: string;
+  readonly crlNumber: bigint | null;
+  readonly crlThisUpdate: Date;
+  readonly crlNextUpdate: Date;
+  readonly crlImportedAt: Date;
+}
+
+/** Replaces a partner's anchor CRL; undefined when the partner has no anchor. */
+export async function putAnchorCrl(db: Queryable, partnerId: string, crl: AnchorCrl): Promise<TrustAnchorRow | undefined> {
+  const { rows } = await db.query(
+    `UPDATE trust_anchors SET crl_pem = $2, crl_number = $3, crl_this_update = $4, crl_next_update = $5, crl_imported_at = $6
+     WHERE partner_id = $1 RETURNING ${COLUMNS}`,
+    [partnerId, crl.crlPem, crl.crlNumber === null ? null : crl.crlNumber.toString(), crl.crlThisUpdate, crl.crlNextUpdate, crl.crlImportedAt],
+  );
   return rows[0] ? anchorFromRow(rows[0]) : undefined;
 }
 
