@@ -71,6 +71,10 @@ export const ERROR_CATALOGUE = {
   CRL_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'CRL is invalid' },
   CRL_STALE: { status: GrpcCode.FAILED_PRECONDITION, message: 'CRL is out of date or older than the one held' },
   CA_LOCKED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the gateway cannot unlock its CA' },
+  // per-call certificate checks (revocation, binding to the partner's trust anchor)
+  CERT_REVOKED: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate is revoked' },
+  TRUST_ANCHOR_MISMATCH: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate was not issued by the CA bound to its partner' },
+  TRUST_ANCHOR_NOT_TRUSTED: { status: GrpcCode.UNAUTHENTICATED, message: 'the CA bound to the caller is not trusted now (missing or stale CRL)' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },

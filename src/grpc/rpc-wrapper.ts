@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { PeerCertificate } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import type { PartnerConfig } from '../config/node-config.js';
 import { CredfedError } from '../core/errors.js';
 import type { Logger } from '../obs/logger.js';
-import { peerIdentityFromCall, type AuthContextSource } from '../pki/grpc-credentials.js';
+import { peerCertificateFromCall, peerIdentityFromCall, type AuthContextSource } from '../pki/grpc-credentials.js';
 import type { PeerIdentity } from '../pki/identity.js';
 import { malformedReason } from './safe-deserialize.js';
 import { toGrpcError } from './to-grpc-error.js';
@@ -14,6 +15,8 @@ export interface CallContext {
   /** The configured partner, for partner calls. */
   readonly partner?: PartnerConfig;
   readonly requestId: string;
+  /** The caller's certificate as the gatekeeper names it for cut-off (issuer key / serial), when it checks certificates. */
+  readonly certificate?: string;
   readonly log: Logger;
   /**
    * Aborted when the caller is cut off while the call runs (its partner was
@@ -32,13 +35,20 @@ export interface Gatekeeper {
    */
   partner(id: string): PartnerConfig | undefined;
   /**
-   * Runs `cutOff` once when the partner is cut off during one of its calls;
-   * returns the function that stops watching. Without it, calls are checked
-   * when they start only.
+   * Checks the caller's verified leaf on every call, after the partner
+   * lookup (revocation, binding to the partner's trust anchor); throws a
+   * CredfedError to refuse. Returns the name of the certificate for `watch`
+   * and `attach`.
    */
-  watch?(partnerId: string, cutOff: (detail: string) => void): () => void;
-  /** Hears the connection (grpc-js peer address) of every authorized partner call. */
-  attach?(partnerId: string, peerAddress: string): void;
+  certificate?(peer: PeerIdentity, leaf: PeerCertificate): string;
+  /**
+   * Runs `cutOff` once when the partner, or the certificate the call was
+   * made with, is cut off during one of its calls; returns the function that
+   * stops watching. Without it, calls are checked when they start only.
+   */
+  watch?(partnerId: string, cutOff: (detail: string) => void, certificate?: string): () => void;
+  /** Hears the connection (grpc-js peer address) of every authorized partner call, and its certificate. */
+  attach?(partnerId: string, peerAddress: string, certificate?: string): void;
   readonly log: Logger;
 }
 
@@ -64,12 +74,14 @@ export function authorize(
   }
   if (access === 'admin') {
     if (peer.kind !== 'admin') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs an admin certificate`);
-    return { peer, requestId, log: gate.log.child({ method, requestId }), signal };
+    const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
+    return { peer, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, requestId }), signal };
   }
   if (peer.kind !== 'partner') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs a partner certificate`);
   const partner = gate.partner(peer.id);
   if (!partner) throw new CredfedError('PEER_UNKNOWN', `"${peer.id}" is not a registered partner of this node`);
-  return { peer, partner, requestId, log: gate.log.child({ method, partner: peer.id, requestId }), signal };
+  const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
+  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, partner: peer.id, requestId }), signal };
 }
 
 /** Wraps a unary handler: caller, cut-off, logging and error mapping in one place. */
@@ -145,8 +157,8 @@ class CallGuard {
     this.log = ctx.log;
     if (ctx.partner) {
       const partnerId = ctx.partner.id;
-      this.gate.attach?.(partnerId, call.getPeer());
-      this.unwatch = this.gate.watch?.(partnerId, (detail) => this.cutOff(detail));
+      this.gate.attach?.(partnerId, call.getPeer(), ctx.certificate);
+      this.unwatch = this.gate.watch?.(partnerId, (detail) => this.cutOff(detail), ctx.certificate);
     }
     return ctx;
   }

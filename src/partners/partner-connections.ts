@@ -7,13 +7,17 @@
  * each accepted connection over (`Server.createConnectionInjector`). One TLS
  * connection carries one client certificate, hence one partner: a connection
  * is the partner's once a call of that partner was authorized on it, matched
- * through the call's peer address (`call.getPeer()`, "address:port").
+ * through the call's peer address (`call.getPeer()`, "address:port"). The
+ * connection also remembers that certificate (issuer key / serial), so a
+ * revoked certificate's connections close while the partner's connections
+ * with its renewed certificate stay up.
  */
 import type net from 'node:net';
 
 export class PartnerConnections {
   private readonly byAddress = new Map<string, net.Socket>();
   private readonly owner = new Map<net.Socket, string>();
+  private readonly certificate = new Map<net.Socket, string>();
 
   /** Remembers an accepted connection until it closes. */
   add(socket: net.Socket): void {
@@ -25,13 +29,29 @@ export class PartnerConnections {
     socket.once('close', () => {
       if (this.byAddress.get(key) === socket) this.byAddress.delete(key);
       this.owner.delete(socket);
+      this.certificate.delete(socket);
     });
   }
 
-  /** Marks the connection of a call (its `getPeer()` address) as the partner's. */
-  attach(partnerId: string, peerAddress: string): void {
+  /** Marks the connection of a call (its `getPeer()` address) as the partner's, made with `certificate`. */
+  attach(partnerId: string, peerAddress: string, certificate?: string): void {
     const socket = this.byAddress.get(peerAddress);
-    if (socket && !socket.destroyed) this.owner.set(socket, partnerId);
+    if (!socket || socket.destroyed) return;
+    this.owner.set(socket, partnerId);
+    if (certificate !== undefined) this.certificate.set(socket, certificate);
+  }
+
+  /** Closes every connection that carried calls made with the certificate; returns how many. */
+  closeCertificate(certificate: string): number {
+    let closed = 0;
+    for (const [socket, c] of [...this.certificate]) {
+      if (c !== certificate) continue;
+      this.certificate.delete(socket);
+      this.owner.delete(socket);
+      socket.destroy();
+      closed++;
+    }
+    return closed;
   }
 
   /** How many open connections carry calls of the partner. */
@@ -45,6 +65,7 @@ export class PartnerConnections {
     for (const [socket, id] of [...this.owner]) {
       if (id !== partnerId) continue;
       this.owner.delete(socket);
+      this.certificate.delete(socket);
       socket.destroy();
       closed++;
     }
@@ -56,6 +77,7 @@ export class PartnerConnections {
     for (const socket of this.byAddress.values()) socket.destroy();
     this.byAddress.clear();
     this.owner.clear();
+    this.certificate.clear();
   }
 }
 

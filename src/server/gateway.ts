@@ -16,11 +16,15 @@ import { startExpiryWatch, type ExpiryWatch } from '../obs/expiry-watch.js';
 import { isGatewayKind, type Partner } from '../partners/partner.js';
 import { PartnerConnections } from '../partners/partner-connections.js';
 import { PartnerDirectory } from '../partners/partner-directory.js';
-import { clientCredentials, serverCredentials } from '../pki/grpc-credentials.js';
+import { clientCredentials } from '../pki/grpc-credentials.js';
+import { ReloadableServerCredentials } from '../pki/reloadable-credentials.js';
 import { loadTlsFiles, type TlsFiles } from '../pki/tls-files.js';
 import { listAllPartners, seedFromConfig } from '../store/repos/partners-repo.js';
 import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
+import { checkCallerCertificate, SignatureCache } from '../trust/caller-check.js';
+import { TrustDirectory } from '../trust/trust-directory.js';
+import { readTrustSources } from '../trust/trust-sources.js';
 import { createPushClient, type PushWireClient } from '../sync/push-client.js';
 import { PushSender } from '../sync/push-sender.js';
 import { pushWireDefinition } from '../sync/push-wire.js';
@@ -45,6 +49,8 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** How often the partner registry is re-read (default 2 s). */
   readonly partnerRefreshMs?: number;
+  /** How often the trust material (TLS files, CRLs, revocations, trust anchors) is re-read (default 2 s). */
+  readonly trustRefreshMs?: number;
   /** How often certificate and CRL expiry is checked and our CRL re-issued when due (default 60 s). */
   readonly expiryCheckMs?: number;
 }
@@ -64,7 +70,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   const log = opts.log ?? createLogger({ level: config.logLevel, node: config.nodeId });
   const clock = opts.clock ?? systemClock;
   const metrics = createMetrics(config.nodeId);
-  const tls = await loadTlsFiles({ caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key });
+  // `let`: replaced when the files change on disk (see the trust block); new sender channels use the new files.
+  let tls = await loadTlsFiles({ caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key });
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     dataDir: config.store.dataDir,
@@ -102,6 +109,30 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   }
   // ── end of the observability block ──
 
+  // ── Trust (issue 4): revocation and foreign trust anchors enforced at the handshake and on every call, TLS
+  // files and CRLs reloaded without a restart — src/trust/*, src/pki/reloadable-credentials.ts.
+  const trustPaths = { ca: config.tls.ca, cert: config.tls.cert, key: config.tls.key, ...(config.tls.crl ? { crl: config.tls.crl } : {}) };
+  const trust = new TrustDirectory({
+    read: () => readTrustSources(store, trustPaths),
+    paths: trustPaths,
+    clock,
+    log,
+    metrics,
+    refreshMs: opts.trustRefreshMs,
+  });
+  let serverCreds: ReloadableServerCredentials;
+  try {
+    serverCreds = new ReloadableServerCredentials((await trust.start()).server);
+  } catch (e) {
+    await trust.stop();
+    await expiryWatch.stop();
+    await directory.stop();
+    await store.close();
+    throw e;
+  }
+  const signatures = new SignatureCache();
+  // ── end of the trust block (its wiring: gate.certificate/watch/attach, cut-offs below, the injector, stop) ──
+
   const startedAt = clock.now();
   const senders = new Map<string, PushSender>();
   const connections = new PartnerConnections();
@@ -117,6 +148,22 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     timer.unref();
     closeTimers.add(timer);
   });
+  // Trust: a revoked certificate's connections, and those of a partner whose CA stopped being trusted, are
+  // closed the same way (the wrapper has ended their calls already).
+  const closeLater = (close: () => number, fields: Record<string, unknown>) => {
+    const timer = setTimeout(() => {
+      closeTimers.delete(timer);
+      const closed = close();
+      if (closed > 0) log.info({ ...fields, count: closed }, 'closed connections of a cut-off certificate or partner');
+    }, CUT_OFF_CLOSE_DELAY_MS);
+    timer.unref();
+    closeTimers.add(timer);
+  };
+  trust.onRevoked((certificate) => {
+    log.warn({ serial: certificate.split('/')[1] }, 'certificate revoked: ending its calls and closing its connections');
+    closeLater(() => connections.closeCertificate(certificate), { serial: certificate.split('/')[1] });
+  });
+  trust.onAnchorUntrusted((partnerId) => closeLater(() => connections.close(partnerId), { partner: partnerId }));
   const gate: Gatekeeper = {
     federation: config.federation,
     // The registry decides who may call; the file adds this node's sync settings (push, relay) for the partner.
@@ -128,11 +175,29 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       const file = config.partners.find((p) => p.id === id);
       return { id, kind: entry.kind, endpoint: entry.endpoint, push: file?.push ?? false, relay: file?.relay ?? false };
     },
-    watch: (partnerId, cutOff) =>
-      directory.onCutOff((c) => {
-        if (c.partnerId === partnerId) cutOff(`partner "${partnerId}" was ${c.why === 'suspended' ? 'suspended' : 'removed from the registry'}`);
-      }),
-    attach: (partnerId, peerAddress) => connections.attach(partnerId, peerAddress),
+    // Trust: the leaf must verify against the partner's bound anchor (or our own CA) and not be revoked.
+    certificate: (peer, leaf) =>
+      checkCallerCertificate(
+        trust.current(),
+        signatures,
+        peer.kind === 'admin' ? { kind: 'admin' } : { kind: 'partner', partnerId: peer.id, trustAnchor: directory.get(peer.id)?.trustAnchor },
+        leaf,
+      ),
+    watch: (partnerId, cutOff, certificate) => {
+      const unwatch = [
+        directory.onCutOff((c) => {
+          if (c.partnerId === partnerId) cutOff(`partner "${partnerId}" was ${c.why === 'suspended' ? 'suspended' : 'removed from the registry'}`);
+        }),
+        trust.onRevoked((c) => {
+          if (c === certificate) cutOff(`the certificate (serial ${c.split('/')[1]}) of partner "${partnerId}" was revoked`);
+        }),
+        trust.onAnchorUntrusted((p) => {
+          if (p === partnerId) cutOff(`the CA bound to partner "${partnerId}" is no longer trusted (its CRL is missing or stale)`);
+        }),
+      ];
+      return () => unwatch.forEach((u) => u());
+    },
+    attach: (partnerId, peerAddress, certificate) => connections.attach(partnerId, peerAddress, certificate),
     log,
   };
   const status = () =>
@@ -142,7 +207,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   server.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
   server.addService(withSafeDeserializers(AdminService), { status: unary<StatusRequest, StatusResponse>(gate, 'admin', 'Status', () => status()) });
   // We own the listening socket and hand each connection to grpc-js, so a cut-off partner's connections can be closed.
-  const injector = server.createConnectionInjector(serverCredentials(tls));
+  const injector = server.createConnectionInjector(serverCreds);
   const accept = (socket: net.Socket) => {
     connections.add(socket);
     injector.injectConnection(socket);
@@ -152,6 +217,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     listeners = await listenAll(config.listen.host, config.listen.port, accept);
   } catch (e) {
     await directory.stop();
+    await trust.stop();
     injector.destroy();
     await expiryWatch.stop();
     await store.close();
@@ -196,6 +262,31 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     }
   };
 
+  // Trust: new handshakes use the new material; open connections keep theirs. When our own certificate, key or
+  // tls.ca changed, each sender is restarted on a new channel (it resumes from the receiver's cursor).
+  trust.onChange(({ before, after }) => {
+    if (after.serverDigest !== before.serverDigest) {
+      try {
+        serverCreds.update(after.server);
+        log.info({}, 'TLS material reloaded: new handshakes use it');
+      } catch (e) {
+        log.error({ err: e }, 'the new TLS material does not load; new handshakes keep the previous one');
+      }
+    }
+    if (after.clientDigest !== before.clientDigest && !closing) {
+      tls = after.client;
+      for (const partner of pushPartners) {
+        const sender = senders.get(partner.id);
+        if (!sender || stoppedSenders.has(sender)) continue;
+        stoppedSenders.add(sender);
+        sender.stop();
+        void runs.get(partner.id)?.then(() => {
+          if (!closing && senders.get(partner.id) === sender && directory.get(partner.id)?.status === 'active') startSender(partner);
+        });
+      }
+    }
+  });
+
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -210,6 +301,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         senders.forEach((s) => s.stop());
         await Promise.allSettled(runs.values());
         await directory.stop();
+        await trust.stop();
         closeTimers.forEach((t) => clearTimeout(t));
         const listenersClosed = Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
         await new Promise<void>((resolve) => {
