@@ -114,19 +114,28 @@ async function lockExisting(tx: Queryable, records: readonly CreditRecord[]): Pr
   );
 }
 
+/**
+ * Inserts or replaces record rows. Hashes and payloads travel as one binary
+ * parameter each, cut apart by offset in SQL: node-postgres sends a Buffer as
+ * binary, but an array of them as hex text that both sides must convert.
+ */
 async function upsertRows(
   tx: Queryable,
   rows: readonly { record: CreditRecord; hash: Buffer; subjectId: string; payload: Buffer }[],
   receivedFrom: string,
 ): Promise<void> {
   const col = <T>(f: (r: (typeof rows)[number]) => T): T[] => rows.map(f);
+  const offsets: number[] = [];
+  let next = 1;
+  for (const r of rows) (offsets.push(next), (next += r.payload.length));
   await tx.query(
     `INSERT INTO records (subject_id, origin_id, record_id, version, category, status, disclosure,
                           decision_date, reported_at, received_from, content_hash, payload)
-     SELECT s, o, r, v, c, st, d, dd, ra, $12, h, p
+     SELECT s, o, r, v, c, st, d, dd, ra, $10,
+            substring($11::bytea from (n::int - 1) * 32 + 1 for 32), substring($12::bytea from off for len)
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::smallint[], $6::smallint[],
-                   $7::smallint[], $8::date[], $9::timestamptz[], $10::bytea[], $11::bytea[])
-            AS u(s, o, r, v, c, st, d, dd, ra, h, p)
+                   $7::smallint[], $8::date[], $9::timestamptz[], $13::int[], $14::int[])
+            WITH ORDINALITY AS u(s, o, r, v, c, st, d, dd, ra, off, len, n)
      ON CONFLICT (subject_id, origin_id, record_id) DO UPDATE
        SET version = EXCLUDED.version, category = EXCLUDED.category, status = EXCLUDED.status,
            disclosure = EXCLUDED.disclosure, decision_date = EXCLUDED.decision_date,
@@ -143,9 +152,11 @@ async function upsertRows(
       col((r) => r.record.disclosure),
       col((r) => r.record.decisionDate),
       col((r) => timestampToIso(r.record.reportedAt)),
-      col((r) => r.hash),
-      col((r) => r.payload),
       receivedFrom,
+      Buffer.concat(col((r) => r.hash)),
+      Buffer.concat(col((r) => r.payload)),
+      offsets,
+      col((r) => r.payload.length),
     ],
   );
 }

@@ -1,74 +1,60 @@
 import { randomUUID } from 'node:crypto';
 import type { Subject } from '../../gen/credfed/v1/subject.js';
 import type { Queryable } from './queryable.js';
-
-const idKey = (scheme: number, value: string): string => `${scheme}:${value}`;
+import { groupBySharedIdentifiers, idKey, type SubjectGroup } from './subject-groups.js';
 
 /**
  * Finds or creates the subject of each given subject description, through its
  * identifiers. A subject first seen gets a new immutable subject id; identifiers
  * not yet linked are linked to the subject found. Conflicting links (one
  * identifier already naming another subject) are left as they are for review.
+ *
+ * Insert first, look up only what was there: descriptions of this call that
+ * share an identifier form one group with one candidate id; every identifier
+ * is linked to its group's candidate unless already linked (one statement).
+ * Only the identifiers that were linked before (or by a concurrent
+ * transaction: the insert waits for it and then skips) are read back. A group
+ * with such a link takes that subject, and the links it inserted are pointed
+ * at it; a group without one keeps its candidate, which becomes a new subject.
  * Safe under concurrent transactions: the identifier insert decides the winner.
  */
 export async function resolveSubjects(tx: Queryable, subjects: readonly Subject[]): Promise<string[]> {
-  const known = await lookupIdentifiers(tx, subjects);
-  const knownBefore = new Set(known.keys());
-  const chosen = subjects.map((s) => {
-    for (const id of s.identifiers) {
-      const found = known.get(idKey(id.scheme, id.value));
-      if (found) return found;
-    }
-    const fresh = randomUUID();
-    for (const id of s.identifiers) known.set(idKey(id.scheme, id.value), fresh);
-    return fresh;
-  });
-  const linked = await linkIdentifiers(tx, subjects, chosen, knownBefore);
-  // A first identifier neither known before nor linked by us now was linked by
-  // a concurrent transaction: its subject wins, so re-read those only.
-  const firstKey = (s: Subject) => idKey(s.identifiers[0]!.scheme, s.identifiers[0]!.value);
-  const lost = subjects.filter((s) => !knownBefore.has(firstKey(s)) && !linked.has(firstKey(s)));
-  const settled = lost.length > 0 ? await lookupIdentifiers(tx, lost) : new Map<string, string>();
-  const finalIds = subjects.map((s, i) => settled.get(firstKey(s)) ?? chosen[i]!);
-  await insertSubjects(tx, subjects, finalIds);
-  return finalIds;
-}
-
-async function lookupIdentifiers(tx: Queryable, subjects: readonly Subject[]): Promise<Map<string, string>> {
-  const schemes: number[] = [];
-  const values: string[] = [];
-  for (const s of subjects) for (const id of s.identifiers) (schemes.push(id.scheme), values.push(id.value));
-  const { rows } = await tx.query<{ scheme: number; value: string; subject_id: string }>(
-    `SELECT i.scheme, i.value, i.subject_id
-       FROM subject_identifiers i
-       JOIN unnest($1::smallint[], $2::text[]) AS u(scheme, value) ON i.value = u.value AND i.scheme = u.scheme`,
-    [schemes, values],
+  const { groups, groupOf } = groupBySharedIdentifiers(subjects, randomUUID);
+  const inserted = await linkToCandidates(tx, groups);
+  const linkedBefore = await lookupIdentifiers(
+    tx,
+    groups.flatMap((g) => g.identifiers.filter((id) => !inserted.has(idKey(id.scheme, id.value)))),
   );
-  return new Map(rows.map((r) => [idKey(r.scheme, r.value), r.subject_id]));
+  const repoint: { scheme: number; value: string; subjectId: string }[] = [];
+  const fresh: SubjectGroup[] = [];
+  const finalIds = new Map<SubjectGroup, string>();
+  for (const group of groups) {
+    const existing = group.identifiers.map((id) => linkedBefore.get(idKey(id.scheme, id.value))).find((s) => s !== undefined);
+    if (existing === undefined) {
+      fresh.push(group);
+      finalIds.set(group, group.candidate);
+      continue;
+    }
+    finalIds.set(group, existing);
+    for (const id of group.identifiers) {
+      if (inserted.has(idKey(id.scheme, id.value))) repoint.push({ scheme: id.scheme, value: id.value, subjectId: existing });
+    }
+  }
+  await repointLinks(tx, repoint);
+  await insertSubjects(tx, fresh);
+  return groupOf.map((g) => finalIds.get(g)!);
 }
 
-/** Links identifiers not yet linked; returns the keys this call linked. */
-async function linkIdentifiers(
-  tx: Queryable,
-  subjects: readonly Subject[],
-  subjectIds: readonly string[],
-  alreadyLinked: ReadonlySet<string>,
-): Promise<Set<string>> {
+/** Links every identifier to its group's candidate where it is not linked yet; returns the keys linked now. */
+async function linkToCandidates(tx: Queryable, groups: readonly SubjectGroup[]): Promise<Set<string>> {
   const schemes: number[] = [];
   const values: string[] = [];
   const owners: string[] = [];
-  const seen = new Set<string>();
-  subjects.forEach((s, i) => {
-    for (const id of s.identifiers) {
-      const key = idKey(id.scheme, id.value);
-      if (seen.has(key) || alreadyLinked.has(key)) continue;
-      seen.add(key);
-      schemes.push(id.scheme);
-      values.push(id.value);
-      owners.push(subjectIds[i]!);
-    }
-  });
+  for (const g of groups) {
+    for (const id of g.identifiers) (schemes.push(id.scheme), values.push(id.value), owners.push(g.candidate));
+  }
   if (schemes.length === 0) return new Set();
+  // A fixed order, so concurrent transactions take the key locks in the same order (no deadlock).
   const { rows } = await tx.query<{ scheme: number; value: string }>(
     `INSERT INTO subject_identifiers (scheme, value, subject_id)
      SELECT * FROM unnest($1::smallint[], $2::text[], $3::uuid[])
@@ -80,13 +66,34 @@ async function linkIdentifiers(
   return new Set(rows.map((r) => idKey(r.scheme, r.value)));
 }
 
-async function insertSubjects(tx: Queryable, subjects: readonly Subject[], subjectIds: readonly string[]): Promise<void> {
-  const unique = new Map<string, Subject>();
-  subjectIds.forEach((id, i) => unique.has(id) || unique.set(id, subjects[i]!));
+async function lookupIdentifiers(tx: Queryable, ids: readonly { scheme: number; value: string }[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await tx.query<{ scheme: number; value: string; subject_id: string }>(
+    `SELECT i.scheme, i.value, i.subject_id
+       FROM subject_identifiers i
+       JOIN unnest($1::smallint[], $2::text[]) AS u(scheme, value) ON i.value = u.value AND i.scheme = u.scheme`,
+    [ids.map((id) => id.scheme), ids.map((id) => id.value)],
+  );
+  return new Map(rows.map((r) => [idKey(r.scheme, r.value), r.subject_id]));
+}
+
+/** Points links this transaction inserted for a candidate at the existing subject its group turned out to be. */
+async function repointLinks(tx: Queryable, links: readonly { scheme: number; value: string; subjectId: string }[]): Promise<void> {
+  if (links.length === 0) return;
+  await tx.query(
+    `UPDATE subject_identifiers i SET subject_id = u.subject_id
+       FROM unnest($1::smallint[], $2::text[], $3::uuid[]) AS u(scheme, value, subject_id)
+      WHERE i.value = u.value AND i.scheme = u.scheme`,
+    [links.map((l) => l.scheme), links.map((l) => l.value), links.map((l) => l.subjectId)],
+  );
+}
+
+async function insertSubjects(tx: Queryable, groups: readonly SubjectGroup[]): Promise<void> {
+  if (groups.length === 0) return;
   await tx.query(
     `INSERT INTO subjects (subject_id, kind, name)
      SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[])
      ON CONFLICT DO NOTHING`,
-    [[...unique.keys()], [...unique.values()].map((s) => s.kind), [...unique.values()].map((s) => s.name)],
+    [groups.map((g) => g.candidate), groups.map((g) => g.first.kind), groups.map((g) => g.first.name)],
   );
 }
