@@ -23,10 +23,13 @@ export interface WatchedCertificate {
   readonly renewedBy?: string;
 }
 
+/** Whose CRL: our own CA's (in the store), a foreign CA's (bound to a partner), or the `tls.crl` file's. */
+export type CrlSource = 'own' | 'anchor' | 'file';
+
 export interface WatchedCrl {
-  /** This node's id for our own CA's CRL, the partner id for a foreign CA's. */
+  /** This node's id for our own CA's CRL, the partner id for a foreign CA's, `tls.crl` for the file. */
   readonly issuer: string;
-  readonly foreign: boolean;
+  readonly source: CrlSource;
   readonly nextUpdate: Date;
 }
 
@@ -107,7 +110,12 @@ export class ExpiryAlerts {
 export function alertMessage(alert: ExpiryAlert): string {
   if (alert.kind === 'crl') {
     const { crl } = alert;
-    if (crl.foreign) {
+    if (crl.source === 'file') {
+      return alert.level === 'stale'
+        ? 'the CRL in tls.crl is past its nextUpdate: TLS refuses every peer of that CA until the file holds a fresh CRL from the CA operator'
+        : 'the CRL in tls.crl reaches its nextUpdate within 24 hours: replace the file with a fresh CRL from the CA operator (credfed ca crl on their node)';
+    }
+    if (crl.source === 'anchor') {
       return alert.level === 'stale'
         ? `the CRL of partner ${crl.issuer}'s CA is past its nextUpdate: that partner's certificates are refused until you import a fresh CRL with credfed ca import-crl`
         : `the CRL of partner ${crl.issuer}'s CA reaches its nextUpdate within 24 hours: import a fresh CRL with credfed ca import-crl`;

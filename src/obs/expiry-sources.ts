@@ -2,11 +2,14 @@
  * Where the certificates and CRLs watched for expiry come from: this node's
  * TLS files (re-read each time, so a replaced certificate is seen), the CA in
  * the store with its CRL, the valid certificates that CA issued, and the
- * foreign CAs bound to partners (trust_anchors) with their CRLs.
+ * foreign CAs bound to partners (trust_anchors) with their CRLs, and the
+ * `tls.crl` file (a CA this node trusts but does not run, e.g. the city's CA
+ * at a county).
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pemBlocks } from '../pki/pem.js';
+import { x509 } from '../pki/x509-lib.js';
 import { getCa, listCertificates, type CertificateRow } from '../store/repos/certificates-repo.js';
 import { listTrustAnchors } from '../store/repos/trust-anchors-repo.js';
 import type { Store } from '../store/store.js';
@@ -30,6 +33,8 @@ export interface GatewaySourceOptions {
   /** tls.cert and tls.ca. */
   readonly certFile: string;
   readonly caFile: string;
+  /** tls.crl, when set. */
+  readonly crlFile?: string;
 }
 
 const PAGE = 500;
@@ -44,7 +49,18 @@ export function gatewaySources(opts: GatewaySourceOptions): ExpirySource[] {
     { name: 'store CA', read: () => storeCa(opts.store, opts.nodeId) },
     { name: 'issued certificates', read: (now) => issuedCertificates(opts.store, now) },
     { name: 'trust anchors', read: () => trustAnchors(opts.store) },
+    ...(opts.crlFile === undefined
+      ? []
+      : [{ name: 'tls.crl', read: async () => ({ certificates: [], crls: fileCrl(await readFile(opts.crlFile!, 'latin1')) }) }]),
   ];
+}
+
+/** The CRL of the `tls.crl` file (none when it has no nextUpdate: such a CRL never goes stale). */
+export function fileCrl(pem: string): WatchedCrl[] {
+  const block = pemBlocks(pem).find((b) => b.label === 'X509 CRL' || b.label === 'CRL');
+  if (!block) throw new Error('holds no PEM CRL');
+  const crl = new x509.X509Crl(new Uint8Array(block.der));
+  return crl.nextUpdate ? [{ issuer: 'tls.crl', source: 'file', nextUpdate: crl.nextUpdate }] : [];
 }
 
 /** The leaf (first certificate) of this node's chain. */
@@ -70,7 +86,7 @@ async function storeCa(store: Store, nodeId: string): Promise<Watched> {
   const cert = new X509Certificate(ca.certPem);
   return {
     certificates: [{ role: 'ca', subject: subjectText(cert), ...facts(cert) }],
-    crls: ca.crlNextUpdate ? [{ issuer: nodeId, foreign: false, nextUpdate: ca.crlNextUpdate }] : [],
+    crls: ca.crlNextUpdate ? [{ issuer: nodeId, source: 'own', nextUpdate: ca.crlNextUpdate }] : [],
   };
 }
 
@@ -107,7 +123,7 @@ async function trustAnchors(store: Store): Promise<Watched> {
       const cert = new X509Certificate(a.certPem);
       return { role: 'anchor', subject: a.subject, serial: serialOf(cert), notAfter: a.notAfter };
     }),
-    crls: anchors.map((a) => ({ issuer: a.partnerId, foreign: true, nextUpdate: a.crlNextUpdate })),
+    crls: anchors.map((a) => ({ issuer: a.partnerId, source: 'anchor', nextUpdate: a.crlNextUpdate })),
   };
 }
 

@@ -41,7 +41,7 @@ export async function startExpiryWatch(opts: ExpiryWatchOptions): Promise<Expiry
   const { config, store, metrics, clock, log } = opts;
   const keeper = new CrlKeeper({ store, federation: config.federation, nodeId: config.nodeId, clock, passphraseFile: config.ca.passphraseFile, log, onPublished: opts.onCrlPublished });
   const monitor = new ExpiryMonitor({
-    sources: gatewaySources({ nodeId: config.nodeId, store, certFile: config.tls.cert, caFile: config.tls.ca }),
+    sources: gatewaySources({ nodeId: config.nodeId, store, certFile: config.tls.cert, caFile: config.tls.ca, crlFile: config.tls.crl }),
     metrics,
     clock,
     log,

@@ -39,7 +39,7 @@ describe('the expiry monitor', () => {
   let renewedOld: CertificateRow;
   let renewedNew: CertificateRow;
   let revoked: CertificateRow;
-  let anchor: { serial: string; subject: string; notAfter: Date; crlNextUpdate: Date };
+  let anchor: { serial: string; subject: string; notAfter: Date; crlNextUpdate: Date; crlPem: string };
   let monitor: ExpiryMonitor;
   let metrics: Metrics;
   const captured = captureLog();
@@ -66,7 +66,7 @@ describe('the expiry monitor', () => {
     const crlNextUpdate = new Date(T0.getTime() + 3 * DAY_MS);
     const crlPem = await createCrl({ ca: foreignCa, entries: [], crlNumber: 5n, thisUpdate: T0, nextUpdate: crlNextUpdate });
     const x = new X509Certificate(foreign.certPem);
-    anchor = { serial: x.serialNumber.toLowerCase(), subject: x.subject.split('\n').join(', '), notAfter: new Date(x.validTo), crlNextUpdate };
+    anchor = { serial: x.serialNumber.toLowerCase(), subject: x.subject.split('\n').join(', '), notAfter: new Date(x.validTo), crlNextUpdate, crlPem };
     await ts.store.query(
       `INSERT INTO trust_anchors (partner_id, fingerprint, subject, cert_pem, not_after, imported_at, imported_by,
          crl_pem, crl_number, crl_this_update, crl_next_update, crl_imported_at)
@@ -179,6 +179,24 @@ describe('the expiry monitor', () => {
     await monitor.checkNow();
     await monitor.checkNow();
     expect(lines.filter((l) => l.issuer === 'city')).toEqual([expect.objectContaining({ level: WARN, threshold: 'due', hoursLeft: 24 })]);
+  });
+
+  it('watches the tls.crl file of a node that trusts a CA it does not run', async () => {
+    const crlFile = writePem(fx.dir, 'federation.crl', anchor.crlPem);
+    const fileMetrics = createMetrics('county-a');
+    const { log, lines: fileLines } = captureLog();
+    const county = new ExpiryMonitor({
+      sources: gatewaySources({ nodeId: 'county-a', store: ts.store, certFile: `${fx.dir}/city.crt`, caFile: `${fx.dir}/ca.crt`, crlFile }),
+      metrics: fileMetrics,
+      clock,
+      log,
+    });
+    clock.set(new Date(anchor.crlNextUpdate.getTime() - 2 * HOUR));
+    await county.checkNow();
+    await county.checkNow();
+    expect((await gauge(fileMetrics, 'credfed_crl_next_update_seconds')).get('issuer=tls.crl')).toBe(2 * 3600);
+    expect(fileLines.filter((l) => l.issuer === 'tls.crl')).toEqual([expect.objectContaining({ level: WARN, threshold: 'due', hoursLeft: 2 })]);
+    await county.stop();
   });
 
   it('a certificate file that cannot be read is reported once, and the last reading kept', async () => {

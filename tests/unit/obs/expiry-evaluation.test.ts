@@ -95,7 +95,7 @@ describe('ExpiryAlerts', () => {
 
   it('warns about a CRL within 24 hours of nextUpdate and errs once past it; a fresh CRL starts afresh', () => {
     const alerts = new ExpiryAlerts();
-    const crl: WatchedCrl = { issuer: 'region-b', foreign: true, nextUpdate: NOT_AFTER };
+    const crl: WatchedCrl = { issuer: 'region-b', source: 'anchor', nextUpdate: NOT_AFTER };
     const at = (c: WatchedCrl, hours: number) => levels(alerts.evaluate([], [c], before(hours * HOUR)));
     expect(at(crl, 25)).toEqual([]);
     expect(at(crl, 24)).toEqual(['due']);
@@ -108,7 +108,7 @@ describe('ExpiryAlerts', () => {
   });
 
   it('tells a foreign CRL to be imported with credfed ca import-crl', () => {
-    const [stale] = new ExpiryAlerts().evaluate([], [{ issuer: 'region-b', foreign: true, nextUpdate: NOT_AFTER }], NOT_AFTER);
+    const [stale] = new ExpiryAlerts().evaluate([], [{ issuer: 'region-b', source: 'anchor', nextUpdate: NOT_AFTER }], NOT_AFTER);
     expect(alertMessage(stale!)).toContain('credfed ca import-crl');
   });
 });
