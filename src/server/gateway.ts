@@ -37,6 +37,8 @@ export interface Gateway {
   readonly port: number;
   /** This gateway's Prometheus registry. */
   readonly metrics: Metrics;
+  /** The port `/metrics` is served on (when `metrics.listen` is set; useful with port 0). */
+  readonly metricsPort?: number;
   /** Wakes the senders after local writes to the outbox. */
   notifyOutbox(): void;
   status(): Promise<StatusResponse>;
@@ -293,6 +295,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     store,
     port,
     metrics,
+    metricsPort: expiryWatch.metricsPort,
     notifyOutbox: () => senders.forEach((s) => s.notify()),
     status,
     stop: () =>

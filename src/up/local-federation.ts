@@ -69,6 +69,7 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
     await stop();
     throw failed.reason;
   }
+  for (const [id, g] of gateways) if (g.metricsPort !== undefined) opts.progress(`${id}: metrics at http://127.0.0.1:${g.metricsPort}/metrics`);
   const imported = new Map<string, number>();
   for (const node of LOCAL_FEDERATION.filter((n) => n.imports)) {
     const gateway = gateways.get(node.id)!;
@@ -105,6 +106,8 @@ function nodeDocument(n: PlannedNode, federation: string, listen: string, certsD
       ...(p.push !== undefined ? { push: p.push } : {}),
     })),
     sync: { pollMs: 200 },
+    // Prometheus metrics on a free loopback port (printed at start)
+    metrics: { listen: '127.0.0.1:0' },
     log: { level: 'warn' },
   };
 }
