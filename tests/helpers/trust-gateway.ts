@@ -22,7 +22,7 @@ export interface TrustNodeSpec {
   readonly port: number;
   readonly store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>;
   readonly tls: TlsFilePaths & { readonly crlFile?: string };
-  readonly partners: readonly { id: string; kind: string }[];
+  readonly partners: readonly { id: string; kind: string; push?: boolean }[];
   readonly dir: string;
 }
 
