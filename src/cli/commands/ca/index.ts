@@ -1,6 +1,9 @@
 import type { Command } from '../../command.js';
+import { caAnchorsCommand } from './ca-anchors.js';
 import { caBackupCommand } from './ca-backup.js';
 import { caCrlCommand } from './ca-crl.js';
+import { caImportCrlCommand } from './ca-import-crl.js';
+import { caImportCommand } from './ca-import.js';
 import { caInitCommand } from './ca-init.js';
 import { caRestoreCommand } from './ca-restore.js';
 import { caShowCommand } from './ca-show.js';
@@ -16,6 +19,9 @@ export const caCommands: readonly Command[] = [
   caCrlCommand,
   caBackupCommand,
   caRestoreCommand,
+  caImportCommand,
+  caImportCrlCommand,
+  caAnchorsCommand,
   certIssueCommand,
   certListCommand,
   certRenewCommand,
