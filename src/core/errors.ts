@@ -71,6 +71,7 @@ export const ERROR_CATALOGUE = {
   CRL_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'CRL is invalid' },
   CRL_STALE: { status: GrpcCode.FAILED_PRECONDITION, message: 'CRL is out of date or older than the one held' },
   CA_LOCKED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the gateway cannot unlock its CA' },
+  ADMIN_REQUEST_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'admin request is invalid' },
   // per-call certificate checks (revocation, binding to the partner's trust anchor)
   CERT_REVOKED: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate is revoked' },
   TRUST_ANCHOR_MISMATCH: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate was not issued by the CA bound to its partner' },

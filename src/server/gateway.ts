@@ -8,6 +8,7 @@ import { CredfedError } from '../core/errors.js';
 import { AdminService, type StatusRequest, type StatusResponse } from '../gen/credfed/v1/admin.js';
 import { FederationService } from '../gen/credfed/v1/federation.js';
 import { nodeStatus } from '../grpc/admin-service.js';
+import { adminService } from '../grpc/admin/admin-handlers.js';
 import { bidi, unary, type Gatekeeper } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
@@ -207,7 +208,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
 
   const server = new grpc.Server(serverOptions(config));
   server.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
-  server.addService(withSafeDeserializers(AdminService), { status: unary<StatusRequest, StatusResponse>(gate, 'admin', 'Status', () => status()) });
+  server.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status }));
   // We own the listening socket and hand each connection to grpc-js, so a cut-off partner's connections can be closed.
   const injector = server.createConnectionInjector(serverCreds);
   const accept = (socket: net.Socket) => {

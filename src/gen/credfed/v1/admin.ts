@@ -86,6 +86,446 @@ export interface PartnerSyncStatus {
   endpoint: string;
 }
 
+/** A partner as the registry holds it. */
+export interface Partner {
+  /** The partner's node id, as its certificate names it (spiffe://<federation>/partner/<id>). */
+  id: string;
+  /** Display name. */
+  displayName: string;
+  /** One of child_county, parent_city, peer_region, service_agency, admin. */
+  kind: string;
+  /** host:port of the partner's gateway; empty when it only calls this node. */
+  endpoint: string;
+  /** "active" or "suspended". */
+  status: string;
+  /** SHA-256 (hex) of the public key of the foreign CA bound to the partner; empty: this node's own CA. */
+  trustAnchor: string;
+  /** Incremented on every change; starts at 1. */
+  revision: number;
+  /** When the partner was registered. */
+  createdAt?:
+    | Timestamp
+    | undefined;
+  /** When it last changed. */
+  updatedAt?: Timestamp | undefined;
+}
+
+/** A partner as recorded before or after a change. */
+export interface PartnerSnapshot {
+  /** The partner's id. */
+  id: string;
+  /** Display name. */
+  displayName: string;
+  /** Kind (see Partner.kind). */
+  kind: string;
+  /** host:port, empty when none. */
+  endpoint: string;
+  /** "active" or "suspended". */
+  status: string;
+  /** Trust anchor fingerprint, empty when none. */
+  trustAnchor: string;
+  /** Revision at that point. */
+  revision: number;
+}
+
+/** One recorded change of a partner. */
+export interface PartnerChange {
+  /** The partner's revision after the change. */
+  revision: number;
+  /** Who made it: "admin/<name>" for admin API calls, "cli:<user>" for the CLI, "config" for seeding. */
+  actor: string;
+  /** One of add, update, suspend, resume, seed. */
+  action: string;
+  /** Why, when the actor said; empty otherwise. */
+  reason: string;
+  /** The partner before the change; unset for add and seed. */
+  before?:
+    | PartnerSnapshot
+    | undefined;
+  /** The partner after the change. */
+  after?:
+    | PartnerSnapshot
+    | undefined;
+  /** When the change was made. */
+  changedAt?: Timestamp | undefined;
+}
+
+/** Request for ListPartners. */
+export interface ListPartnersRequest {
+  /** Partners per page; 0 means 50; at most 500. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** One page of partners. */
+export interface ListPartnersResponse {
+  /** The partners, in id order. */
+  partners: Partner[];
+  /** Token of the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** Request for GetPartner. */
+export interface GetPartnerRequest {
+  /** The partner's id. */
+  partnerId: string;
+  /** History entries per page; 0 means 50; at most 500. */
+  historyPageSize: number;
+  /** next_history_page_token of the previous call; empty for the first page. */
+  historyPageToken: string;
+}
+
+/** One partner and a page of its history. */
+export interface GetPartnerResponse {
+  /** The partner. */
+  partner?:
+    | Partner
+    | undefined;
+  /** Its changes, oldest first. */
+  history: PartnerChange[];
+  /** Token of the next history page; empty on the last page. */
+  nextHistoryPageToken: string;
+}
+
+/** Request for AddPartner. */
+export interface AddPartnerRequest {
+  /** The new partner's id (2-63 lower-case letters, digits, hyphens). */
+  partnerId: string;
+  /** Display name; empty: the id. */
+  displayName: string;
+  /** One of child_county, parent_city, peer_region, service_agency, admin. */
+  kind: string;
+  /** host:port of the partner's gateway; empty when it only calls this node. */
+  endpoint: string;
+  /** Why, recorded in the history; optional. */
+  reason: string;
+}
+
+/** The registered partner. */
+export interface AddPartnerResponse {
+  /** The partner, at revision 1. */
+  partner?: Partner | undefined;
+}
+
+/** Request for UpdatePartner. Unset fields keep their value. */
+export interface UpdatePartnerRequest {
+  /** The partner's id. */
+  partnerId: string;
+  /** New display name. */
+  displayName?:
+    | string
+    | undefined;
+  /** New kind. */
+  kind?:
+    | string
+    | undefined;
+  /** New endpoint; an empty string clears it. */
+  endpoint?:
+    | string
+    | undefined;
+  /** Refuse the change unless the partner is at this revision; 0: any revision. */
+  expectedRevision: number;
+  /** Why, recorded in the history; optional. */
+  reason: string;
+}
+
+/** The partner after an update. */
+export interface UpdatePartnerResponse {
+  /** The partner. */
+  partner?:
+    | Partner
+    | undefined;
+  /** False when the request changed nothing (no history entry then). */
+  changed: boolean;
+}
+
+/** Request for SuspendPartner. */
+export interface SuspendPartnerRequest {
+  /** The partner's id. */
+  partnerId: string;
+  /** Why, recorded in the history; optional. */
+  reason: string;
+}
+
+/** The partner after suspension. */
+export interface SuspendPartnerResponse {
+  /** The partner. */
+  partner?:
+    | Partner
+    | undefined;
+  /** False when it was suspended already. */
+  changed: boolean;
+}
+
+/** Request for ResumePartner. */
+export interface ResumePartnerRequest {
+  /** The partner's id. */
+  partnerId: string;
+  /** Why, recorded in the history; optional. */
+  reason: string;
+}
+
+/** The partner after resumption. */
+export interface ResumePartnerResponse {
+  /** The partner. */
+  partner?:
+    | Partner
+    | undefined;
+  /** False when it was active already. */
+  changed: boolean;
+}
+
+/** A certificate issued by this node's CA. */
+export interface Certificate {
+  /** Serial number, lower-case hex. */
+  serial: string;
+  /** The partner id (tls, verdict) or admin name (admin) it names. */
+  partnerId: string;
+  /** Profile: "tls", "admin" or "verdict". */
+  profile: string;
+  /** Start of validity. */
+  notBefore?:
+    | Timestamp
+    | undefined;
+  /** End of validity. */
+  notAfter?:
+    | Timestamp
+    | undefined;
+  /** "valid", "revoked" or "expired". */
+  status: string;
+  /** Whole days until not_after, rounded up (0 or negative once expired). */
+  daysLeft: number;
+  /** When it was revoked; unset unless revoked. */
+  revokedAt?:
+    | Timestamp
+    | undefined;
+  /** RFC 5280 reason name (e.g. "keyCompromise"); empty unless revoked. */
+  revocationReason: string;
+  /** Serial of the certificate this one renews; empty when none. */
+  renewedFrom: string;
+  /** The certificate (PEM); set by Issue/Renew/Revoke, empty in lists. */
+  certPem: string;
+}
+
+/** Request for ListCertificates. */
+export interface ListCertificatesRequest {
+  /** Only this partner's (or admin's) certificates; empty: all. */
+  partnerId: string;
+  /** Only valid certificates expiring within this many seconds; 0: no such filter. */
+  expiringWithinSeconds: number;
+  /** Certificates per page; 0 means 50; at most 1000. */
+  pageSize: number;
+  /** next_page_token of the previous page (with the same filters); empty for the first page. */
+  pageToken: string;
+}
+
+/** One page of certificates. */
+export interface ListCertificatesResponse {
+  /** The certificates, soonest expiry first. */
+  certificates: Certificate[];
+  /** Token of the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** Request for IssueCertificate. */
+export interface IssueCertificateRequest {
+  /**
+   * The certificate signing request (PEM, RSA >= 2048). Its subject and SANs
+   * may name only the partner_id; the certificate's names come from the profile.
+   */
+  csrPem: string;
+  /** Profile: "tls" (default when empty), "admin" or "verdict". */
+  profile: string;
+  /** The partner id (tls, verdict: must be registered) or the admin name (admin). */
+  partnerId: string;
+  /** Lifetime in days; 0: the profile's default (tls 365, admin 90, verdict 365). */
+  days: number;
+  /** Extra DNS names (tls only; the partner id is always one). */
+  dnsNames: string[];
+  /** IP addresses (tls only). */
+  ipAddresses: string[];
+}
+
+/** The issued certificate. */
+export interface IssueCertificateResponse {
+  /** The certificate, with cert_pem. */
+  certificate?:
+    | Certificate
+    | undefined;
+  /** The CA certificate (PEM) it chains to. */
+  caPem: string;
+}
+
+/** Request for RenewCertificate. */
+export interface RenewCertificateRequest {
+  /** Serial (hex) of the valid certificate to renew. */
+  serial: string;
+  /** A new CSR (PEM); empty: the old certificate's public key is kept. */
+  csrPem: string;
+  /** Lifetime in days; 0: the old certificate's lifetime. */
+  days: number;
+}
+
+/** The renewal. */
+export interface RenewCertificateResponse {
+  /** The new certificate, with cert_pem (renewed_from names the old one). */
+  certificate?: Certificate | undefined;
+}
+
+/** Request for RevokeCertificate. */
+export interface RevokeCertificateRequest {
+  /** Serial (hex) of the certificate. */
+  serial: string;
+  /**
+   * RFC 5280 reason: unspecified (default when empty), keyCompromise,
+   * caCompromise, affiliationChanged, superseded, cessationOfOperation.
+   */
+  reason: string;
+}
+
+/** The revocation and the CRL published with it. */
+export interface RevokeCertificateResponse {
+  /** The certificate, now revoked. */
+  certificate?:
+    | Certificate
+    | undefined;
+  /** The new CRL listing it. */
+  crl?: Crl | undefined;
+}
+
+/** A CRL of this node's CA. */
+export interface Crl {
+  /** CRL number (decimal). */
+  number: string;
+  /** thisUpdate. */
+  thisUpdate?:
+    | Timestamp
+    | undefined;
+  /** nextUpdate: publish a new CRL well before. */
+  nextUpdate?:
+    | Timestamp
+    | undefined;
+  /** The CRL (PEM, "BEGIN X509 CRL"); empty in GetCa. */
+  crlPem: string;
+  /** Revoked certificates it lists. */
+  revoked: number;
+}
+
+/** Request for PublishCrl. */
+export interface PublishCrlRequest {
+  /** Lifetime in seconds (nextUpdate - thisUpdate); 0: 7 days. */
+  validSeconds: number;
+}
+
+/** The published CRL. */
+export interface PublishCrlResponse {
+  /** The CRL, with crl_pem. */
+  crl?: Crl | undefined;
+}
+
+/** Request for GetCa. */
+export interface GetCaRequest {
+}
+
+/** This node's CA. */
+export interface GetCaResponse {
+  /** The federation it issues for. */
+  federation: string;
+  /** The CA certificate (PEM). */
+  certPem: string;
+  /** Its subject. */
+  subject: string;
+  /** Its SHA-256 fingerprint (colon-separated hex, as OpenSSL prints it). */
+  fingerprintSha256: string;
+  /** End of its validity. */
+  notAfter?:
+    | Timestamp
+    | undefined;
+  /** The last CRL published (without crl_pem); unset when none yet. */
+  crl?: Crl | undefined;
+}
+
+/** A foreign CA bound to a partner. */
+export interface TrustAnchor {
+  /** The partner whose certificates must verify against this CA's key. */
+  partnerId: string;
+  /** SHA-256 (hex) of the CA's SubjectPublicKeyInfo DER (= Partner.trust_anchor). */
+  fingerprint: string;
+  /** The CA's subject (display only; never used to match). */
+  subject: string;
+  /** End of the CA certificate's validity. */
+  notAfter?:
+    | Timestamp
+    | undefined;
+  /** CRL number (decimal) of the held CRL; empty when it has none. */
+  crlNumber: string;
+  /** thisUpdate of the held CRL. */
+  crlThisUpdate?:
+    | Timestamp
+    | undefined;
+  /** nextUpdate of the held CRL: refresh (ImportCrl) well before. */
+  crlNextUpdate?:
+    | Timestamp
+    | undefined;
+  /** "current", "stale" (the CRL is past nextUpdate: the partner is refused) or "expired" (the CA certificate). */
+  state: string;
+  /** Who imported the CA, and when. */
+  importedBy: string;
+  /** When the CA was imported. */
+  importedAt?: Timestamp | undefined;
+}
+
+/** Request for ImportTrustAnchor. */
+export interface ImportTrustAnchorRequest {
+  /** The partner (a gateway kind, not admin). */
+  partnerId: string;
+  /** Exactly one CA certificate (PEM). */
+  caPem: string;
+  /** Its current CRL (PEM), signed by that CA's key; required. */
+  crlPem: string;
+  /** Rebind a partner already bound to another CA (otherwise ALREADY_EXISTS / TRUST_ANCHOR_EXISTS). */
+  replace: boolean;
+  /** Why, recorded in the partner's history; optional. */
+  reason: string;
+}
+
+/** The bound anchor. */
+export interface ImportTrustAnchorResponse {
+  /** The anchor. */
+  anchor?: TrustAnchor | undefined;
+}
+
+/** Request for ImportCrl. */
+export interface ImportCrlRequest {
+  /** The partner whose foreign CA issued the CRL. */
+  partnerId: string;
+  /** The CRL (PEM); must not be older than the one held. */
+  crlPem: string;
+}
+
+/** The anchor with its new CRL. */
+export interface ImportCrlResponse {
+  /** The anchor. */
+  anchor?: TrustAnchor | undefined;
+}
+
+/** Request for ListTrustAnchors. */
+export interface ListTrustAnchorsRequest {
+  /** Anchors per page; 0 means 50; at most 500. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** One page of trust anchors. */
+export interface ListTrustAnchorsResponse {
+  /** The anchors, in partner id order. */
+  anchors: TrustAnchor[];
+  /** Token of the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
 function createBaseStatusRequest(): StatusRequest {
   return {};
 }
@@ -722,6 +1162,4229 @@ export const PartnerSyncStatus: MessageFns<PartnerSyncStatus> = {
   },
 };
 
+function createBasePartner(): Partner {
+  return {
+    id: "",
+    displayName: "",
+    kind: "",
+    endpoint: "",
+    status: "",
+    trustAnchor: "",
+    revision: 0,
+    createdAt: undefined,
+    updatedAt: undefined,
+  };
+}
+
+export const Partner: MessageFns<Partner> = {
+  encode(message: Partner, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.endpoint !== "") {
+      writer.uint32(34).string(message.endpoint);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.trustAnchor !== "") {
+      writer.uint32(50).string(message.trustAnchor);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(56).int64(message.revision);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(message.createdAt, writer.uint32(66).fork()).join();
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(message.updatedAt, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Partner {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartner();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.trustAnchor = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.updatedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Partner {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      endpoint: isSet(object.endpoint) ? globalThis.String(object.endpoint) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      trustAnchor: isSet(object.trustAnchor)
+        ? globalThis.String(object.trustAnchor)
+        : isSet(object.trust_anchor)
+        ? globalThis.String(object.trust_anchor)
+        : "",
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Partner): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.endpoint !== "") {
+      obj.endpoint = message.endpoint;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.trustAnchor !== "") {
+      obj.trustAnchor = message.trustAnchor;
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = fromTimestamp(message.createdAt).toISOString();
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = fromTimestamp(message.updatedAt).toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Partner>, I>>(base?: I): Partner {
+    return Partner.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Partner>, I>>(object: I): Partner {
+    const message = createBasePartner();
+    message.id = object.id ?? "";
+    message.displayName = object.displayName ?? "";
+    message.kind = object.kind ?? "";
+    message.endpoint = object.endpoint ?? "";
+    message.status = object.status ?? "";
+    message.trustAnchor = object.trustAnchor ?? "";
+    message.revision = object.revision ?? 0;
+    message.createdAt = (object.createdAt !== undefined && object.createdAt !== null)
+      ? Timestamp.fromPartial(object.createdAt)
+      : undefined;
+    message.updatedAt = (object.updatedAt !== undefined && object.updatedAt !== null)
+      ? Timestamp.fromPartial(object.updatedAt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePartnerSnapshot(): PartnerSnapshot {
+  return { id: "", displayName: "", kind: "", endpoint: "", status: "", trustAnchor: "", revision: 0 };
+}
+
+export const PartnerSnapshot: MessageFns<PartnerSnapshot> = {
+  encode(message: PartnerSnapshot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.endpoint !== "") {
+      writer.uint32(34).string(message.endpoint);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.trustAnchor !== "") {
+      writer.uint32(50).string(message.trustAnchor);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(56).int64(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartnerSnapshot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartnerSnapshot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.trustAnchor = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartnerSnapshot {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      endpoint: isSet(object.endpoint) ? globalThis.String(object.endpoint) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      trustAnchor: isSet(object.trustAnchor)
+        ? globalThis.String(object.trustAnchor)
+        : isSet(object.trust_anchor)
+        ? globalThis.String(object.trust_anchor)
+        : "",
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+    };
+  },
+
+  toJSON(message: PartnerSnapshot): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.endpoint !== "") {
+      obj.endpoint = message.endpoint;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.trustAnchor !== "") {
+      obj.trustAnchor = message.trustAnchor;
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartnerSnapshot>, I>>(base?: I): PartnerSnapshot {
+    return PartnerSnapshot.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartnerSnapshot>, I>>(object: I): PartnerSnapshot {
+    const message = createBasePartnerSnapshot();
+    message.id = object.id ?? "";
+    message.displayName = object.displayName ?? "";
+    message.kind = object.kind ?? "";
+    message.endpoint = object.endpoint ?? "";
+    message.status = object.status ?? "";
+    message.trustAnchor = object.trustAnchor ?? "";
+    message.revision = object.revision ?? 0;
+    return message;
+  },
+};
+
+function createBasePartnerChange(): PartnerChange {
+  return { revision: 0, actor: "", action: "", reason: "", before: undefined, after: undefined, changedAt: undefined };
+}
+
+export const PartnerChange: MessageFns<PartnerChange> = {
+  encode(message: PartnerChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.revision !== 0) {
+      writer.uint32(8).int64(message.revision);
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.before !== undefined) {
+      PartnerSnapshot.encode(message.before, writer.uint32(42).fork()).join();
+    }
+    if (message.after !== undefined) {
+      PartnerSnapshot.encode(message.after, writer.uint32(50).fork()).join();
+    }
+    if (message.changedAt !== undefined) {
+      Timestamp.encode(message.changedAt, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartnerChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartnerChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.before = PartnerSnapshot.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.after = PartnerSnapshot.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.changedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartnerChange {
+    return {
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      before: isSet(object.before) ? PartnerSnapshot.fromJSON(object.before) : undefined,
+      after: isSet(object.after) ? PartnerSnapshot.fromJSON(object.after) : undefined,
+      changedAt: isSet(object.changedAt)
+        ? fromJsonTimestamp(object.changedAt)
+        : isSet(object.changed_at)
+        ? fromJsonTimestamp(object.changed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PartnerChange): unknown {
+    const obj: any = {};
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.before !== undefined) {
+      obj.before = PartnerSnapshot.toJSON(message.before);
+    }
+    if (message.after !== undefined) {
+      obj.after = PartnerSnapshot.toJSON(message.after);
+    }
+    if (message.changedAt !== undefined) {
+      obj.changedAt = fromTimestamp(message.changedAt).toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartnerChange>, I>>(base?: I): PartnerChange {
+    return PartnerChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartnerChange>, I>>(object: I): PartnerChange {
+    const message = createBasePartnerChange();
+    message.revision = object.revision ?? 0;
+    message.actor = object.actor ?? "";
+    message.action = object.action ?? "";
+    message.reason = object.reason ?? "";
+    message.before = (object.before !== undefined && object.before !== null)
+      ? PartnerSnapshot.fromPartial(object.before)
+      : undefined;
+    message.after = (object.after !== undefined && object.after !== null)
+      ? PartnerSnapshot.fromPartial(object.after)
+      : undefined;
+    message.changedAt = (object.changedAt !== undefined && object.changedAt !== null)
+      ? Timestamp.fromPartial(object.changedAt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListPartnersRequest(): ListPartnersRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListPartnersRequest: MessageFns<ListPartnersRequest> = {
+  encode(message: ListPartnersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPartnersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPartnersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPartnersRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPartnersRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPartnersRequest>, I>>(base?: I): ListPartnersRequest {
+    return ListPartnersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPartnersRequest>, I>>(object: I): ListPartnersRequest {
+    const message = createBaseListPartnersRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListPartnersResponse(): ListPartnersResponse {
+  return { partners: [], nextPageToken: "" };
+}
+
+export const ListPartnersResponse: MessageFns<ListPartnersResponse> = {
+  encode(message: ListPartnersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.partners) {
+      Partner.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPartnersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPartnersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partners.push(Partner.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPartnersResponse {
+    return {
+      partners: globalThis.Array.isArray(object?.partners) ? object.partners.map((e: any) => Partner.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPartnersResponse): unknown {
+    const obj: any = {};
+    if (message.partners?.length) {
+      obj.partners = message.partners.map((e) => Partner.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPartnersResponse>, I>>(base?: I): ListPartnersResponse {
+    return ListPartnersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPartnersResponse>, I>>(object: I): ListPartnersResponse {
+    const message = createBaseListPartnersResponse();
+    message.partners = object.partners?.map((e) => Partner.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetPartnerRequest(): GetPartnerRequest {
+  return { partnerId: "", historyPageSize: 0, historyPageToken: "" };
+}
+
+export const GetPartnerRequest: MessageFns<GetPartnerRequest> = {
+  encode(message: GetPartnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.historyPageSize !== 0) {
+      writer.uint32(16).int32(message.historyPageSize);
+    }
+    if (message.historyPageToken !== "") {
+      writer.uint32(26).string(message.historyPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPartnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPartnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.historyPageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.historyPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPartnerRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      historyPageSize: isSet(object.historyPageSize)
+        ? globalThis.Number(object.historyPageSize)
+        : isSet(object.history_page_size)
+        ? globalThis.Number(object.history_page_size)
+        : 0,
+      historyPageToken: isSet(object.historyPageToken)
+        ? globalThis.String(object.historyPageToken)
+        : isSet(object.history_page_token)
+        ? globalThis.String(object.history_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetPartnerRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.historyPageSize !== 0) {
+      obj.historyPageSize = Math.round(message.historyPageSize);
+    }
+    if (message.historyPageToken !== "") {
+      obj.historyPageToken = message.historyPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPartnerRequest>, I>>(base?: I): GetPartnerRequest {
+    return GetPartnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPartnerRequest>, I>>(object: I): GetPartnerRequest {
+    const message = createBaseGetPartnerRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.historyPageSize = object.historyPageSize ?? 0;
+    message.historyPageToken = object.historyPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetPartnerResponse(): GetPartnerResponse {
+  return { partner: undefined, history: [], nextHistoryPageToken: "" };
+}
+
+export const GetPartnerResponse: MessageFns<GetPartnerResponse> = {
+  encode(message: GetPartnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partner !== undefined) {
+      Partner.encode(message.partner, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.history) {
+      PartnerChange.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.nextHistoryPageToken !== "") {
+      writer.uint32(26).string(message.nextHistoryPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPartnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPartnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partner = Partner.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.history.push(PartnerChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextHistoryPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPartnerResponse {
+    return {
+      partner: isSet(object.partner) ? Partner.fromJSON(object.partner) : undefined,
+      history: globalThis.Array.isArray(object?.history)
+        ? object.history.map((e: any) => PartnerChange.fromJSON(e))
+        : [],
+      nextHistoryPageToken: isSet(object.nextHistoryPageToken)
+        ? globalThis.String(object.nextHistoryPageToken)
+        : isSet(object.next_history_page_token)
+        ? globalThis.String(object.next_history_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetPartnerResponse): unknown {
+    const obj: any = {};
+    if (message.partner !== undefined) {
+      obj.partner = Partner.toJSON(message.partner);
+    }
+    if (message.history?.length) {
+      obj.history = message.history.map((e) => PartnerChange.toJSON(e));
+    }
+    if (message.nextHistoryPageToken !== "") {
+      obj.nextHistoryPageToken = message.nextHistoryPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPartnerResponse>, I>>(base?: I): GetPartnerResponse {
+    return GetPartnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPartnerResponse>, I>>(object: I): GetPartnerResponse {
+    const message = createBaseGetPartnerResponse();
+    message.partner = (object.partner !== undefined && object.partner !== null)
+      ? Partner.fromPartial(object.partner)
+      : undefined;
+    message.history = object.history?.map((e) => PartnerChange.fromPartial(e)) || [];
+    message.nextHistoryPageToken = object.nextHistoryPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseAddPartnerRequest(): AddPartnerRequest {
+  return { partnerId: "", displayName: "", kind: "", endpoint: "", reason: "" };
+}
+
+export const AddPartnerRequest: MessageFns<AddPartnerRequest> = {
+  encode(message: AddPartnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.endpoint !== "") {
+      writer.uint32(34).string(message.endpoint);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddPartnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddPartnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddPartnerRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      endpoint: isSet(object.endpoint) ? globalThis.String(object.endpoint) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: AddPartnerRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.endpoint !== "") {
+      obj.endpoint = message.endpoint;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddPartnerRequest>, I>>(base?: I): AddPartnerRequest {
+    return AddPartnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddPartnerRequest>, I>>(object: I): AddPartnerRequest {
+    const message = createBaseAddPartnerRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.displayName = object.displayName ?? "";
+    message.kind = object.kind ?? "";
+    message.endpoint = object.endpoint ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseAddPartnerResponse(): AddPartnerResponse {
+  return { partner: undefined };
+}
+
+export const AddPartnerResponse: MessageFns<AddPartnerResponse> = {
+  encode(message: AddPartnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partner !== undefined) {
+      Partner.encode(message.partner, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddPartnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddPartnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partner = Partner.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddPartnerResponse {
+    return { partner: isSet(object.partner) ? Partner.fromJSON(object.partner) : undefined };
+  },
+
+  toJSON(message: AddPartnerResponse): unknown {
+    const obj: any = {};
+    if (message.partner !== undefined) {
+      obj.partner = Partner.toJSON(message.partner);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddPartnerResponse>, I>>(base?: I): AddPartnerResponse {
+    return AddPartnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddPartnerResponse>, I>>(object: I): AddPartnerResponse {
+    const message = createBaseAddPartnerResponse();
+    message.partner = (object.partner !== undefined && object.partner !== null)
+      ? Partner.fromPartial(object.partner)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdatePartnerRequest(): UpdatePartnerRequest {
+  return {
+    partnerId: "",
+    displayName: undefined,
+    kind: undefined,
+    endpoint: undefined,
+    expectedRevision: 0,
+    reason: "",
+  };
+}
+
+export const UpdatePartnerRequest: MessageFns<UpdatePartnerRequest> = {
+  encode(message: UpdatePartnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.displayName !== undefined) {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.kind !== undefined) {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.endpoint !== undefined) {
+      writer.uint32(34).string(message.endpoint);
+    }
+    if (message.expectedRevision !== 0) {
+      writer.uint32(40).int64(message.expectedRevision);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePartnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePartnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.expectedRevision = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePartnerRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : undefined,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : undefined,
+      endpoint: isSet(object.endpoint) ? globalThis.String(object.endpoint) : undefined,
+      expectedRevision: isSet(object.expectedRevision)
+        ? globalThis.Number(object.expectedRevision)
+        : isSet(object.expected_revision)
+        ? globalThis.Number(object.expected_revision)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: UpdatePartnerRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.displayName !== undefined) {
+      obj.displayName = message.displayName;
+    }
+    if (message.kind !== undefined) {
+      obj.kind = message.kind;
+    }
+    if (message.endpoint !== undefined) {
+      obj.endpoint = message.endpoint;
+    }
+    if (message.expectedRevision !== 0) {
+      obj.expectedRevision = Math.round(message.expectedRevision);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePartnerRequest>, I>>(base?: I): UpdatePartnerRequest {
+    return UpdatePartnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePartnerRequest>, I>>(object: I): UpdatePartnerRequest {
+    const message = createBaseUpdatePartnerRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.displayName = object.displayName ?? undefined;
+    message.kind = object.kind ?? undefined;
+    message.endpoint = object.endpoint ?? undefined;
+    message.expectedRevision = object.expectedRevision ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdatePartnerResponse(): UpdatePartnerResponse {
+  return { partner: undefined, changed: false };
+}
+
+export const UpdatePartnerResponse: MessageFns<UpdatePartnerResponse> = {
+  encode(message: UpdatePartnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partner !== undefined) {
+      Partner.encode(message.partner, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePartnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePartnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partner = Partner.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePartnerResponse {
+    return {
+      partner: isSet(object.partner) ? Partner.fromJSON(object.partner) : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: UpdatePartnerResponse): unknown {
+    const obj: any = {};
+    if (message.partner !== undefined) {
+      obj.partner = Partner.toJSON(message.partner);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePartnerResponse>, I>>(base?: I): UpdatePartnerResponse {
+    return UpdatePartnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePartnerResponse>, I>>(object: I): UpdatePartnerResponse {
+    const message = createBaseUpdatePartnerResponse();
+    message.partner = (object.partner !== undefined && object.partner !== null)
+      ? Partner.fromPartial(object.partner)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseSuspendPartnerRequest(): SuspendPartnerRequest {
+  return { partnerId: "", reason: "" };
+}
+
+export const SuspendPartnerRequest: MessageFns<SuspendPartnerRequest> = {
+  encode(message: SuspendPartnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuspendPartnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuspendPartnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuspendPartnerRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SuspendPartnerRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuspendPartnerRequest>, I>>(base?: I): SuspendPartnerRequest {
+    return SuspendPartnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuspendPartnerRequest>, I>>(object: I): SuspendPartnerRequest {
+    const message = createBaseSuspendPartnerRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseSuspendPartnerResponse(): SuspendPartnerResponse {
+  return { partner: undefined, changed: false };
+}
+
+export const SuspendPartnerResponse: MessageFns<SuspendPartnerResponse> = {
+  encode(message: SuspendPartnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partner !== undefined) {
+      Partner.encode(message.partner, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuspendPartnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuspendPartnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partner = Partner.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuspendPartnerResponse {
+    return {
+      partner: isSet(object.partner) ? Partner.fromJSON(object.partner) : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: SuspendPartnerResponse): unknown {
+    const obj: any = {};
+    if (message.partner !== undefined) {
+      obj.partner = Partner.toJSON(message.partner);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuspendPartnerResponse>, I>>(base?: I): SuspendPartnerResponse {
+    return SuspendPartnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuspendPartnerResponse>, I>>(object: I): SuspendPartnerResponse {
+    const message = createBaseSuspendPartnerResponse();
+    message.partner = (object.partner !== undefined && object.partner !== null)
+      ? Partner.fromPartial(object.partner)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseResumePartnerRequest(): ResumePartnerRequest {
+  return { partnerId: "", reason: "" };
+}
+
+export const ResumePartnerRequest: MessageFns<ResumePartnerRequest> = {
+  encode(message: ResumePartnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumePartnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumePartnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumePartnerRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ResumePartnerRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumePartnerRequest>, I>>(base?: I): ResumePartnerRequest {
+    return ResumePartnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumePartnerRequest>, I>>(object: I): ResumePartnerRequest {
+    const message = createBaseResumePartnerRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseResumePartnerResponse(): ResumePartnerResponse {
+  return { partner: undefined, changed: false };
+}
+
+export const ResumePartnerResponse: MessageFns<ResumePartnerResponse> = {
+  encode(message: ResumePartnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partner !== undefined) {
+      Partner.encode(message.partner, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumePartnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumePartnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partner = Partner.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumePartnerResponse {
+    return {
+      partner: isSet(object.partner) ? Partner.fromJSON(object.partner) : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: ResumePartnerResponse): unknown {
+    const obj: any = {};
+    if (message.partner !== undefined) {
+      obj.partner = Partner.toJSON(message.partner);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumePartnerResponse>, I>>(base?: I): ResumePartnerResponse {
+    return ResumePartnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumePartnerResponse>, I>>(object: I): ResumePartnerResponse {
+    const message = createBaseResumePartnerResponse();
+    message.partner = (object.partner !== undefined && object.partner !== null)
+      ? Partner.fromPartial(object.partner)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseCertificate(): Certificate {
+  return {
+    serial: "",
+    partnerId: "",
+    profile: "",
+    notBefore: undefined,
+    notAfter: undefined,
+    status: "",
+    daysLeft: 0,
+    revokedAt: undefined,
+    revocationReason: "",
+    renewedFrom: "",
+    certPem: "",
+  };
+}
+
+export const Certificate: MessageFns<Certificate> = {
+  encode(message: Certificate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serial !== "") {
+      writer.uint32(10).string(message.serial);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.profile !== "") {
+      writer.uint32(26).string(message.profile);
+    }
+    if (message.notBefore !== undefined) {
+      Timestamp.encode(message.notBefore, writer.uint32(34).fork()).join();
+    }
+    if (message.notAfter !== undefined) {
+      Timestamp.encode(message.notAfter, writer.uint32(42).fork()).join();
+    }
+    if (message.status !== "") {
+      writer.uint32(50).string(message.status);
+    }
+    if (message.daysLeft !== 0) {
+      writer.uint32(56).int64(message.daysLeft);
+    }
+    if (message.revokedAt !== undefined) {
+      Timestamp.encode(message.revokedAt, writer.uint32(66).fork()).join();
+    }
+    if (message.revocationReason !== "") {
+      writer.uint32(74).string(message.revocationReason);
+    }
+    if (message.renewedFrom !== "") {
+      writer.uint32(82).string(message.renewedFrom);
+    }
+    if (message.certPem !== "") {
+      writer.uint32(90).string(message.certPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Certificate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCertificate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serial = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.profile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.notBefore = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.notAfter = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.daysLeft = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.revokedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.revocationReason = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.renewedFrom = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.certPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Certificate {
+    return {
+      serial: isSet(object.serial) ? globalThis.String(object.serial) : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      profile: isSet(object.profile) ? globalThis.String(object.profile) : "",
+      notBefore: isSet(object.notBefore)
+        ? fromJsonTimestamp(object.notBefore)
+        : isSet(object.not_before)
+        ? fromJsonTimestamp(object.not_before)
+        : undefined,
+      notAfter: isSet(object.notAfter)
+        ? fromJsonTimestamp(object.notAfter)
+        : isSet(object.not_after)
+        ? fromJsonTimestamp(object.not_after)
+        : undefined,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      daysLeft: isSet(object.daysLeft)
+        ? globalThis.Number(object.daysLeft)
+        : isSet(object.days_left)
+        ? globalThis.Number(object.days_left)
+        : 0,
+      revokedAt: isSet(object.revokedAt)
+        ? fromJsonTimestamp(object.revokedAt)
+        : isSet(object.revoked_at)
+        ? fromJsonTimestamp(object.revoked_at)
+        : undefined,
+      revocationReason: isSet(object.revocationReason)
+        ? globalThis.String(object.revocationReason)
+        : isSet(object.revocation_reason)
+        ? globalThis.String(object.revocation_reason)
+        : "",
+      renewedFrom: isSet(object.renewedFrom)
+        ? globalThis.String(object.renewedFrom)
+        : isSet(object.renewed_from)
+        ? globalThis.String(object.renewed_from)
+        : "",
+      certPem: isSet(object.certPem)
+        ? globalThis.String(object.certPem)
+        : isSet(object.cert_pem)
+        ? globalThis.String(object.cert_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: Certificate): unknown {
+    const obj: any = {};
+    if (message.serial !== "") {
+      obj.serial = message.serial;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.profile !== "") {
+      obj.profile = message.profile;
+    }
+    if (message.notBefore !== undefined) {
+      obj.notBefore = fromTimestamp(message.notBefore).toISOString();
+    }
+    if (message.notAfter !== undefined) {
+      obj.notAfter = fromTimestamp(message.notAfter).toISOString();
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.daysLeft !== 0) {
+      obj.daysLeft = Math.round(message.daysLeft);
+    }
+    if (message.revokedAt !== undefined) {
+      obj.revokedAt = fromTimestamp(message.revokedAt).toISOString();
+    }
+    if (message.revocationReason !== "") {
+      obj.revocationReason = message.revocationReason;
+    }
+    if (message.renewedFrom !== "") {
+      obj.renewedFrom = message.renewedFrom;
+    }
+    if (message.certPem !== "") {
+      obj.certPem = message.certPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Certificate>, I>>(base?: I): Certificate {
+    return Certificate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Certificate>, I>>(object: I): Certificate {
+    const message = createBaseCertificate();
+    message.serial = object.serial ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.profile = object.profile ?? "";
+    message.notBefore = (object.notBefore !== undefined && object.notBefore !== null)
+      ? Timestamp.fromPartial(object.notBefore)
+      : undefined;
+    message.notAfter = (object.notAfter !== undefined && object.notAfter !== null)
+      ? Timestamp.fromPartial(object.notAfter)
+      : undefined;
+    message.status = object.status ?? "";
+    message.daysLeft = object.daysLeft ?? 0;
+    message.revokedAt = (object.revokedAt !== undefined && object.revokedAt !== null)
+      ? Timestamp.fromPartial(object.revokedAt)
+      : undefined;
+    message.revocationReason = object.revocationReason ?? "";
+    message.renewedFrom = object.renewedFrom ?? "";
+    message.certPem = object.certPem ?? "";
+    return message;
+  },
+};
+
+function createBaseListCertificatesRequest(): ListCertificatesRequest {
+  return { partnerId: "", expiringWithinSeconds: 0, pageSize: 0, pageToken: "" };
+}
+
+export const ListCertificatesRequest: MessageFns<ListCertificatesRequest> = {
+  encode(message: ListCertificatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.expiringWithinSeconds !== 0) {
+      writer.uint32(16).int64(message.expiringWithinSeconds);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCertificatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCertificatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expiringWithinSeconds = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCertificatesRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      expiringWithinSeconds: isSet(object.expiringWithinSeconds)
+        ? globalThis.Number(object.expiringWithinSeconds)
+        : isSet(object.expiring_within_seconds)
+        ? globalThis.Number(object.expiring_within_seconds)
+        : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCertificatesRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.expiringWithinSeconds !== 0) {
+      obj.expiringWithinSeconds = Math.round(message.expiringWithinSeconds);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCertificatesRequest>, I>>(base?: I): ListCertificatesRequest {
+    return ListCertificatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCertificatesRequest>, I>>(object: I): ListCertificatesRequest {
+    const message = createBaseListCertificatesRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.expiringWithinSeconds = object.expiringWithinSeconds ?? 0;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListCertificatesResponse(): ListCertificatesResponse {
+  return { certificates: [], nextPageToken: "" };
+}
+
+export const ListCertificatesResponse: MessageFns<ListCertificatesResponse> = {
+  encode(message: ListCertificatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.certificates) {
+      Certificate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCertificatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCertificatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificates.push(Certificate.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCertificatesResponse {
+    return {
+      certificates: globalThis.Array.isArray(object?.certificates)
+        ? object.certificates.map((e: any) => Certificate.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCertificatesResponse): unknown {
+    const obj: any = {};
+    if (message.certificates?.length) {
+      obj.certificates = message.certificates.map((e) => Certificate.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCertificatesResponse>, I>>(base?: I): ListCertificatesResponse {
+    return ListCertificatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCertificatesResponse>, I>>(object: I): ListCertificatesResponse {
+    const message = createBaseListCertificatesResponse();
+    message.certificates = object.certificates?.map((e) => Certificate.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseIssueCertificateRequest(): IssueCertificateRequest {
+  return { csrPem: "", profile: "", partnerId: "", days: 0, dnsNames: [], ipAddresses: [] };
+}
+
+export const IssueCertificateRequest: MessageFns<IssueCertificateRequest> = {
+  encode(message: IssueCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.csrPem !== "") {
+      writer.uint32(10).string(message.csrPem);
+    }
+    if (message.profile !== "") {
+      writer.uint32(18).string(message.profile);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(26).string(message.partnerId);
+    }
+    if (message.days !== 0) {
+      writer.uint32(32).int32(message.days);
+    }
+    for (const v of message.dnsNames) {
+      writer.uint32(42).string(v!);
+    }
+    for (const v of message.ipAddresses) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.csrPem = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.profile = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.days = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dnsNames.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ipAddresses.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IssueCertificateRequest {
+    return {
+      csrPem: isSet(object.csrPem)
+        ? globalThis.String(object.csrPem)
+        : isSet(object.csr_pem)
+        ? globalThis.String(object.csr_pem)
+        : "",
+      profile: isSet(object.profile) ? globalThis.String(object.profile) : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      days: isSet(object.days) ? globalThis.Number(object.days) : 0,
+      dnsNames: globalThis.Array.isArray(object?.dnsNames)
+        ? object.dnsNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.dns_names)
+        ? object.dns_names.map((e: any) => globalThis.String(e))
+        : [],
+      ipAddresses: globalThis.Array.isArray(object?.ipAddresses)
+        ? object.ipAddresses.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ip_addresses)
+        ? object.ip_addresses.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: IssueCertificateRequest): unknown {
+    const obj: any = {};
+    if (message.csrPem !== "") {
+      obj.csrPem = message.csrPem;
+    }
+    if (message.profile !== "") {
+      obj.profile = message.profile;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.days !== 0) {
+      obj.days = Math.round(message.days);
+    }
+    if (message.dnsNames?.length) {
+      obj.dnsNames = message.dnsNames;
+    }
+    if (message.ipAddresses?.length) {
+      obj.ipAddresses = message.ipAddresses;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IssueCertificateRequest>, I>>(base?: I): IssueCertificateRequest {
+    return IssueCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssueCertificateRequest>, I>>(object: I): IssueCertificateRequest {
+    const message = createBaseIssueCertificateRequest();
+    message.csrPem = object.csrPem ?? "";
+    message.profile = object.profile ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.days = object.days ?? 0;
+    message.dnsNames = object.dnsNames?.map((e) => e) || [];
+    message.ipAddresses = object.ipAddresses?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseIssueCertificateResponse(): IssueCertificateResponse {
+  return { certificate: undefined, caPem: "" };
+}
+
+export const IssueCertificateResponse: MessageFns<IssueCertificateResponse> = {
+  encode(message: IssueCertificateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificate !== undefined) {
+      Certificate.encode(message.certificate, writer.uint32(10).fork()).join();
+    }
+    if (message.caPem !== "") {
+      writer.uint32(18).string(message.caPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueCertificateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueCertificateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificate = Certificate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IssueCertificateResponse {
+    return {
+      certificate: isSet(object.certificate) ? Certificate.fromJSON(object.certificate) : undefined,
+      caPem: isSet(object.caPem)
+        ? globalThis.String(object.caPem)
+        : isSet(object.ca_pem)
+        ? globalThis.String(object.ca_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: IssueCertificateResponse): unknown {
+    const obj: any = {};
+    if (message.certificate !== undefined) {
+      obj.certificate = Certificate.toJSON(message.certificate);
+    }
+    if (message.caPem !== "") {
+      obj.caPem = message.caPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IssueCertificateResponse>, I>>(base?: I): IssueCertificateResponse {
+    return IssueCertificateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssueCertificateResponse>, I>>(object: I): IssueCertificateResponse {
+    const message = createBaseIssueCertificateResponse();
+    message.certificate = (object.certificate !== undefined && object.certificate !== null)
+      ? Certificate.fromPartial(object.certificate)
+      : undefined;
+    message.caPem = object.caPem ?? "";
+    return message;
+  },
+};
+
+function createBaseRenewCertificateRequest(): RenewCertificateRequest {
+  return { serial: "", csrPem: "", days: 0 };
+}
+
+export const RenewCertificateRequest: MessageFns<RenewCertificateRequest> = {
+  encode(message: RenewCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serial !== "") {
+      writer.uint32(10).string(message.serial);
+    }
+    if (message.csrPem !== "") {
+      writer.uint32(18).string(message.csrPem);
+    }
+    if (message.days !== 0) {
+      writer.uint32(24).int32(message.days);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenewCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenewCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serial = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.csrPem = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.days = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenewCertificateRequest {
+    return {
+      serial: isSet(object.serial) ? globalThis.String(object.serial) : "",
+      csrPem: isSet(object.csrPem)
+        ? globalThis.String(object.csrPem)
+        : isSet(object.csr_pem)
+        ? globalThis.String(object.csr_pem)
+        : "",
+      days: isSet(object.days) ? globalThis.Number(object.days) : 0,
+    };
+  },
+
+  toJSON(message: RenewCertificateRequest): unknown {
+    const obj: any = {};
+    if (message.serial !== "") {
+      obj.serial = message.serial;
+    }
+    if (message.csrPem !== "") {
+      obj.csrPem = message.csrPem;
+    }
+    if (message.days !== 0) {
+      obj.days = Math.round(message.days);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenewCertificateRequest>, I>>(base?: I): RenewCertificateRequest {
+    return RenewCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenewCertificateRequest>, I>>(object: I): RenewCertificateRequest {
+    const message = createBaseRenewCertificateRequest();
+    message.serial = object.serial ?? "";
+    message.csrPem = object.csrPem ?? "";
+    message.days = object.days ?? 0;
+    return message;
+  },
+};
+
+function createBaseRenewCertificateResponse(): RenewCertificateResponse {
+  return { certificate: undefined };
+}
+
+export const RenewCertificateResponse: MessageFns<RenewCertificateResponse> = {
+  encode(message: RenewCertificateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificate !== undefined) {
+      Certificate.encode(message.certificate, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenewCertificateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenewCertificateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificate = Certificate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenewCertificateResponse {
+    return { certificate: isSet(object.certificate) ? Certificate.fromJSON(object.certificate) : undefined };
+  },
+
+  toJSON(message: RenewCertificateResponse): unknown {
+    const obj: any = {};
+    if (message.certificate !== undefined) {
+      obj.certificate = Certificate.toJSON(message.certificate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenewCertificateResponse>, I>>(base?: I): RenewCertificateResponse {
+    return RenewCertificateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenewCertificateResponse>, I>>(object: I): RenewCertificateResponse {
+    const message = createBaseRenewCertificateResponse();
+    message.certificate = (object.certificate !== undefined && object.certificate !== null)
+      ? Certificate.fromPartial(object.certificate)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevokeCertificateRequest(): RevokeCertificateRequest {
+  return { serial: "", reason: "" };
+}
+
+export const RevokeCertificateRequest: MessageFns<RevokeCertificateRequest> = {
+  encode(message: RevokeCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serial !== "") {
+      writer.uint32(10).string(message.serial);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serial = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeCertificateRequest {
+    return {
+      serial: isSet(object.serial) ? globalThis.String(object.serial) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RevokeCertificateRequest): unknown {
+    const obj: any = {};
+    if (message.serial !== "") {
+      obj.serial = message.serial;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeCertificateRequest>, I>>(base?: I): RevokeCertificateRequest {
+    return RevokeCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeCertificateRequest>, I>>(object: I): RevokeCertificateRequest {
+    const message = createBaseRevokeCertificateRequest();
+    message.serial = object.serial ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeCertificateResponse(): RevokeCertificateResponse {
+  return { certificate: undefined, crl: undefined };
+}
+
+export const RevokeCertificateResponse: MessageFns<RevokeCertificateResponse> = {
+  encode(message: RevokeCertificateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificate !== undefined) {
+      Certificate.encode(message.certificate, writer.uint32(10).fork()).join();
+    }
+    if (message.crl !== undefined) {
+      Crl.encode(message.crl, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeCertificateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeCertificateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificate = Certificate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.crl = Crl.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeCertificateResponse {
+    return {
+      certificate: isSet(object.certificate) ? Certificate.fromJSON(object.certificate) : undefined,
+      crl: isSet(object.crl) ? Crl.fromJSON(object.crl) : undefined,
+    };
+  },
+
+  toJSON(message: RevokeCertificateResponse): unknown {
+    const obj: any = {};
+    if (message.certificate !== undefined) {
+      obj.certificate = Certificate.toJSON(message.certificate);
+    }
+    if (message.crl !== undefined) {
+      obj.crl = Crl.toJSON(message.crl);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeCertificateResponse>, I>>(base?: I): RevokeCertificateResponse {
+    return RevokeCertificateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeCertificateResponse>, I>>(object: I): RevokeCertificateResponse {
+    const message = createBaseRevokeCertificateResponse();
+    message.certificate = (object.certificate !== undefined && object.certificate !== null)
+      ? Certificate.fromPartial(object.certificate)
+      : undefined;
+    message.crl = (object.crl !== undefined && object.crl !== null) ? Crl.fromPartial(object.crl) : undefined;
+    return message;
+  },
+};
+
+function createBaseCrl(): Crl {
+  return { number: "", thisUpdate: undefined, nextUpdate: undefined, crlPem: "", revoked: 0 };
+}
+
+export const Crl: MessageFns<Crl> = {
+  encode(message: Crl, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.thisUpdate !== undefined) {
+      Timestamp.encode(message.thisUpdate, writer.uint32(18).fork()).join();
+    }
+    if (message.nextUpdate !== undefined) {
+      Timestamp.encode(message.nextUpdate, writer.uint32(26).fork()).join();
+    }
+    if (message.crlPem !== "") {
+      writer.uint32(34).string(message.crlPem);
+    }
+    if (message.revoked !== 0) {
+      writer.uint32(40).int64(message.revoked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Crl {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCrl();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.thisUpdate = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextUpdate = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.crlPem = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.revoked = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Crl {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      thisUpdate: isSet(object.thisUpdate)
+        ? fromJsonTimestamp(object.thisUpdate)
+        : isSet(object.this_update)
+        ? fromJsonTimestamp(object.this_update)
+        : undefined,
+      nextUpdate: isSet(object.nextUpdate)
+        ? fromJsonTimestamp(object.nextUpdate)
+        : isSet(object.next_update)
+        ? fromJsonTimestamp(object.next_update)
+        : undefined,
+      crlPem: isSet(object.crlPem)
+        ? globalThis.String(object.crlPem)
+        : isSet(object.crl_pem)
+        ? globalThis.String(object.crl_pem)
+        : "",
+      revoked: isSet(object.revoked) ? globalThis.Number(object.revoked) : 0,
+    };
+  },
+
+  toJSON(message: Crl): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.thisUpdate !== undefined) {
+      obj.thisUpdate = fromTimestamp(message.thisUpdate).toISOString();
+    }
+    if (message.nextUpdate !== undefined) {
+      obj.nextUpdate = fromTimestamp(message.nextUpdate).toISOString();
+    }
+    if (message.crlPem !== "") {
+      obj.crlPem = message.crlPem;
+    }
+    if (message.revoked !== 0) {
+      obj.revoked = Math.round(message.revoked);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Crl>, I>>(base?: I): Crl {
+    return Crl.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Crl>, I>>(object: I): Crl {
+    const message = createBaseCrl();
+    message.number = object.number ?? "";
+    message.thisUpdate = (object.thisUpdate !== undefined && object.thisUpdate !== null)
+      ? Timestamp.fromPartial(object.thisUpdate)
+      : undefined;
+    message.nextUpdate = (object.nextUpdate !== undefined && object.nextUpdate !== null)
+      ? Timestamp.fromPartial(object.nextUpdate)
+      : undefined;
+    message.crlPem = object.crlPem ?? "";
+    message.revoked = object.revoked ?? 0;
+    return message;
+  },
+};
+
+function createBasePublishCrlRequest(): PublishCrlRequest {
+  return { validSeconds: 0 };
+}
+
+export const PublishCrlRequest: MessageFns<PublishCrlRequest> = {
+  encode(message: PublishCrlRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validSeconds !== 0) {
+      writer.uint32(8).int64(message.validSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishCrlRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishCrlRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.validSeconds = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishCrlRequest {
+    return {
+      validSeconds: isSet(object.validSeconds)
+        ? globalThis.Number(object.validSeconds)
+        : isSet(object.valid_seconds)
+        ? globalThis.Number(object.valid_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: PublishCrlRequest): unknown {
+    const obj: any = {};
+    if (message.validSeconds !== 0) {
+      obj.validSeconds = Math.round(message.validSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishCrlRequest>, I>>(base?: I): PublishCrlRequest {
+    return PublishCrlRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishCrlRequest>, I>>(object: I): PublishCrlRequest {
+    const message = createBasePublishCrlRequest();
+    message.validSeconds = object.validSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBasePublishCrlResponse(): PublishCrlResponse {
+  return { crl: undefined };
+}
+
+export const PublishCrlResponse: MessageFns<PublishCrlResponse> = {
+  encode(message: PublishCrlResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.crl !== undefined) {
+      Crl.encode(message.crl, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishCrlResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishCrlResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.crl = Crl.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishCrlResponse {
+    return { crl: isSet(object.crl) ? Crl.fromJSON(object.crl) : undefined };
+  },
+
+  toJSON(message: PublishCrlResponse): unknown {
+    const obj: any = {};
+    if (message.crl !== undefined) {
+      obj.crl = Crl.toJSON(message.crl);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishCrlResponse>, I>>(base?: I): PublishCrlResponse {
+    return PublishCrlResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishCrlResponse>, I>>(object: I): PublishCrlResponse {
+    const message = createBasePublishCrlResponse();
+    message.crl = (object.crl !== undefined && object.crl !== null) ? Crl.fromPartial(object.crl) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCaRequest(): GetCaRequest {
+  return {};
+}
+
+export const GetCaRequest: MessageFns<GetCaRequest> = {
+  encode(_: GetCaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetCaRequest {
+    return {};
+  },
+
+  toJSON(_: GetCaRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCaRequest>, I>>(base?: I): GetCaRequest {
+    return GetCaRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCaRequest>, I>>(_: I): GetCaRequest {
+    const message = createBaseGetCaRequest();
+    return message;
+  },
+};
+
+function createBaseGetCaResponse(): GetCaResponse {
+  return { federation: "", certPem: "", subject: "", fingerprintSha256: "", notAfter: undefined, crl: undefined };
+}
+
+export const GetCaResponse: MessageFns<GetCaResponse> = {
+  encode(message: GetCaResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.federation !== "") {
+      writer.uint32(10).string(message.federation);
+    }
+    if (message.certPem !== "") {
+      writer.uint32(18).string(message.certPem);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.fingerprintSha256 !== "") {
+      writer.uint32(34).string(message.fingerprintSha256);
+    }
+    if (message.notAfter !== undefined) {
+      Timestamp.encode(message.notAfter, writer.uint32(42).fork()).join();
+    }
+    if (message.crl !== undefined) {
+      Crl.encode(message.crl, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCaResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCaResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.federation = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.certPem = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fingerprintSha256 = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.notAfter = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.crl = Crl.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCaResponse {
+    return {
+      federation: isSet(object.federation) ? globalThis.String(object.federation) : "",
+      certPem: isSet(object.certPem)
+        ? globalThis.String(object.certPem)
+        : isSet(object.cert_pem)
+        ? globalThis.String(object.cert_pem)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      fingerprintSha256: isSet(object.fingerprintSha256)
+        ? globalThis.String(object.fingerprintSha256)
+        : isSet(object.fingerprint_sha256)
+        ? globalThis.String(object.fingerprint_sha256)
+        : "",
+      notAfter: isSet(object.notAfter)
+        ? fromJsonTimestamp(object.notAfter)
+        : isSet(object.not_after)
+        ? fromJsonTimestamp(object.not_after)
+        : undefined,
+      crl: isSet(object.crl) ? Crl.fromJSON(object.crl) : undefined,
+    };
+  },
+
+  toJSON(message: GetCaResponse): unknown {
+    const obj: any = {};
+    if (message.federation !== "") {
+      obj.federation = message.federation;
+    }
+    if (message.certPem !== "") {
+      obj.certPem = message.certPem;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.fingerprintSha256 !== "") {
+      obj.fingerprintSha256 = message.fingerprintSha256;
+    }
+    if (message.notAfter !== undefined) {
+      obj.notAfter = fromTimestamp(message.notAfter).toISOString();
+    }
+    if (message.crl !== undefined) {
+      obj.crl = Crl.toJSON(message.crl);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCaResponse>, I>>(base?: I): GetCaResponse {
+    return GetCaResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCaResponse>, I>>(object: I): GetCaResponse {
+    const message = createBaseGetCaResponse();
+    message.federation = object.federation ?? "";
+    message.certPem = object.certPem ?? "";
+    message.subject = object.subject ?? "";
+    message.fingerprintSha256 = object.fingerprintSha256 ?? "";
+    message.notAfter = (object.notAfter !== undefined && object.notAfter !== null)
+      ? Timestamp.fromPartial(object.notAfter)
+      : undefined;
+    message.crl = (object.crl !== undefined && object.crl !== null) ? Crl.fromPartial(object.crl) : undefined;
+    return message;
+  },
+};
+
+function createBaseTrustAnchor(): TrustAnchor {
+  return {
+    partnerId: "",
+    fingerprint: "",
+    subject: "",
+    notAfter: undefined,
+    crlNumber: "",
+    crlThisUpdate: undefined,
+    crlNextUpdate: undefined,
+    state: "",
+    importedBy: "",
+    importedAt: undefined,
+  };
+}
+
+export const TrustAnchor: MessageFns<TrustAnchor> = {
+  encode(message: TrustAnchor, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.fingerprint !== "") {
+      writer.uint32(18).string(message.fingerprint);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.notAfter !== undefined) {
+      Timestamp.encode(message.notAfter, writer.uint32(34).fork()).join();
+    }
+    if (message.crlNumber !== "") {
+      writer.uint32(42).string(message.crlNumber);
+    }
+    if (message.crlThisUpdate !== undefined) {
+      Timestamp.encode(message.crlThisUpdate, writer.uint32(50).fork()).join();
+    }
+    if (message.crlNextUpdate !== undefined) {
+      Timestamp.encode(message.crlNextUpdate, writer.uint32(58).fork()).join();
+    }
+    if (message.state !== "") {
+      writer.uint32(66).string(message.state);
+    }
+    if (message.importedBy !== "") {
+      writer.uint32(74).string(message.importedBy);
+    }
+    if (message.importedAt !== undefined) {
+      Timestamp.encode(message.importedAt, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrustAnchor {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrustAnchor();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fingerprint = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.notAfter = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.crlNumber = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.crlThisUpdate = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.crlNextUpdate = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.importedBy = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.importedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrustAnchor {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      fingerprint: isSet(object.fingerprint) ? globalThis.String(object.fingerprint) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      notAfter: isSet(object.notAfter)
+        ? fromJsonTimestamp(object.notAfter)
+        : isSet(object.not_after)
+        ? fromJsonTimestamp(object.not_after)
+        : undefined,
+      crlNumber: isSet(object.crlNumber)
+        ? globalThis.String(object.crlNumber)
+        : isSet(object.crl_number)
+        ? globalThis.String(object.crl_number)
+        : "",
+      crlThisUpdate: isSet(object.crlThisUpdate)
+        ? fromJsonTimestamp(object.crlThisUpdate)
+        : isSet(object.crl_this_update)
+        ? fromJsonTimestamp(object.crl_this_update)
+        : undefined,
+      crlNextUpdate: isSet(object.crlNextUpdate)
+        ? fromJsonTimestamp(object.crlNextUpdate)
+        : isSet(object.crl_next_update)
+        ? fromJsonTimestamp(object.crl_next_update)
+        : undefined,
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      importedBy: isSet(object.importedBy)
+        ? globalThis.String(object.importedBy)
+        : isSet(object.imported_by)
+        ? globalThis.String(object.imported_by)
+        : "",
+      importedAt: isSet(object.importedAt)
+        ? fromJsonTimestamp(object.importedAt)
+        : isSet(object.imported_at)
+        ? fromJsonTimestamp(object.imported_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: TrustAnchor): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.fingerprint !== "") {
+      obj.fingerprint = message.fingerprint;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.notAfter !== undefined) {
+      obj.notAfter = fromTimestamp(message.notAfter).toISOString();
+    }
+    if (message.crlNumber !== "") {
+      obj.crlNumber = message.crlNumber;
+    }
+    if (message.crlThisUpdate !== undefined) {
+      obj.crlThisUpdate = fromTimestamp(message.crlThisUpdate).toISOString();
+    }
+    if (message.crlNextUpdate !== undefined) {
+      obj.crlNextUpdate = fromTimestamp(message.crlNextUpdate).toISOString();
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.importedBy !== "") {
+      obj.importedBy = message.importedBy;
+    }
+    if (message.importedAt !== undefined) {
+      obj.importedAt = fromTimestamp(message.importedAt).toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrustAnchor>, I>>(base?: I): TrustAnchor {
+    return TrustAnchor.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrustAnchor>, I>>(object: I): TrustAnchor {
+    const message = createBaseTrustAnchor();
+    message.partnerId = object.partnerId ?? "";
+    message.fingerprint = object.fingerprint ?? "";
+    message.subject = object.subject ?? "";
+    message.notAfter = (object.notAfter !== undefined && object.notAfter !== null)
+      ? Timestamp.fromPartial(object.notAfter)
+      : undefined;
+    message.crlNumber = object.crlNumber ?? "";
+    message.crlThisUpdate = (object.crlThisUpdate !== undefined && object.crlThisUpdate !== null)
+      ? Timestamp.fromPartial(object.crlThisUpdate)
+      : undefined;
+    message.crlNextUpdate = (object.crlNextUpdate !== undefined && object.crlNextUpdate !== null)
+      ? Timestamp.fromPartial(object.crlNextUpdate)
+      : undefined;
+    message.state = object.state ?? "";
+    message.importedBy = object.importedBy ?? "";
+    message.importedAt = (object.importedAt !== undefined && object.importedAt !== null)
+      ? Timestamp.fromPartial(object.importedAt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseImportTrustAnchorRequest(): ImportTrustAnchorRequest {
+  return { partnerId: "", caPem: "", crlPem: "", replace: false, reason: "" };
+}
+
+export const ImportTrustAnchorRequest: MessageFns<ImportTrustAnchorRequest> = {
+  encode(message: ImportTrustAnchorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.caPem !== "") {
+      writer.uint32(18).string(message.caPem);
+    }
+    if (message.crlPem !== "") {
+      writer.uint32(26).string(message.crlPem);
+    }
+    if (message.replace !== false) {
+      writer.uint32(32).bool(message.replace);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportTrustAnchorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportTrustAnchorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caPem = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.crlPem = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.replace = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportTrustAnchorRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      caPem: isSet(object.caPem)
+        ? globalThis.String(object.caPem)
+        : isSet(object.ca_pem)
+        ? globalThis.String(object.ca_pem)
+        : "",
+      crlPem: isSet(object.crlPem)
+        ? globalThis.String(object.crlPem)
+        : isSet(object.crl_pem)
+        ? globalThis.String(object.crl_pem)
+        : "",
+      replace: isSet(object.replace) ? globalThis.Boolean(object.replace) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ImportTrustAnchorRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.caPem !== "") {
+      obj.caPem = message.caPem;
+    }
+    if (message.crlPem !== "") {
+      obj.crlPem = message.crlPem;
+    }
+    if (message.replace !== false) {
+      obj.replace = message.replace;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportTrustAnchorRequest>, I>>(base?: I): ImportTrustAnchorRequest {
+    return ImportTrustAnchorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportTrustAnchorRequest>, I>>(object: I): ImportTrustAnchorRequest {
+    const message = createBaseImportTrustAnchorRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.caPem = object.caPem ?? "";
+    message.crlPem = object.crlPem ?? "";
+    message.replace = object.replace ?? false;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseImportTrustAnchorResponse(): ImportTrustAnchorResponse {
+  return { anchor: undefined };
+}
+
+export const ImportTrustAnchorResponse: MessageFns<ImportTrustAnchorResponse> = {
+  encode(message: ImportTrustAnchorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.anchor !== undefined) {
+      TrustAnchor.encode(message.anchor, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportTrustAnchorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportTrustAnchorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.anchor = TrustAnchor.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportTrustAnchorResponse {
+    return { anchor: isSet(object.anchor) ? TrustAnchor.fromJSON(object.anchor) : undefined };
+  },
+
+  toJSON(message: ImportTrustAnchorResponse): unknown {
+    const obj: any = {};
+    if (message.anchor !== undefined) {
+      obj.anchor = TrustAnchor.toJSON(message.anchor);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportTrustAnchorResponse>, I>>(base?: I): ImportTrustAnchorResponse {
+    return ImportTrustAnchorResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportTrustAnchorResponse>, I>>(object: I): ImportTrustAnchorResponse {
+    const message = createBaseImportTrustAnchorResponse();
+    message.anchor = (object.anchor !== undefined && object.anchor !== null)
+      ? TrustAnchor.fromPartial(object.anchor)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseImportCrlRequest(): ImportCrlRequest {
+  return { partnerId: "", crlPem: "" };
+}
+
+export const ImportCrlRequest: MessageFns<ImportCrlRequest> = {
+  encode(message: ImportCrlRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.crlPem !== "") {
+      writer.uint32(18).string(message.crlPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportCrlRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportCrlRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.crlPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportCrlRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      crlPem: isSet(object.crlPem)
+        ? globalThis.String(object.crlPem)
+        : isSet(object.crl_pem)
+        ? globalThis.String(object.crl_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: ImportCrlRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.crlPem !== "") {
+      obj.crlPem = message.crlPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportCrlRequest>, I>>(base?: I): ImportCrlRequest {
+    return ImportCrlRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportCrlRequest>, I>>(object: I): ImportCrlRequest {
+    const message = createBaseImportCrlRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.crlPem = object.crlPem ?? "";
+    return message;
+  },
+};
+
+function createBaseImportCrlResponse(): ImportCrlResponse {
+  return { anchor: undefined };
+}
+
+export const ImportCrlResponse: MessageFns<ImportCrlResponse> = {
+  encode(message: ImportCrlResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.anchor !== undefined) {
+      TrustAnchor.encode(message.anchor, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportCrlResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportCrlResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.anchor = TrustAnchor.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportCrlResponse {
+    return { anchor: isSet(object.anchor) ? TrustAnchor.fromJSON(object.anchor) : undefined };
+  },
+
+  toJSON(message: ImportCrlResponse): unknown {
+    const obj: any = {};
+    if (message.anchor !== undefined) {
+      obj.anchor = TrustAnchor.toJSON(message.anchor);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportCrlResponse>, I>>(base?: I): ImportCrlResponse {
+    return ImportCrlResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportCrlResponse>, I>>(object: I): ImportCrlResponse {
+    const message = createBaseImportCrlResponse();
+    message.anchor = (object.anchor !== undefined && object.anchor !== null)
+      ? TrustAnchor.fromPartial(object.anchor)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTrustAnchorsRequest(): ListTrustAnchorsRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListTrustAnchorsRequest: MessageFns<ListTrustAnchorsRequest> = {
+  encode(message: ListTrustAnchorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrustAnchorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrustAnchorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrustAnchorsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTrustAnchorsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrustAnchorsRequest>, I>>(base?: I): ListTrustAnchorsRequest {
+    return ListTrustAnchorsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrustAnchorsRequest>, I>>(object: I): ListTrustAnchorsRequest {
+    const message = createBaseListTrustAnchorsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListTrustAnchorsResponse(): ListTrustAnchorsResponse {
+  return { anchors: [], nextPageToken: "" };
+}
+
+export const ListTrustAnchorsResponse: MessageFns<ListTrustAnchorsResponse> = {
+  encode(message: ListTrustAnchorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.anchors) {
+      TrustAnchor.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrustAnchorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrustAnchorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.anchors.push(TrustAnchor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrustAnchorsResponse {
+    return {
+      anchors: globalThis.Array.isArray(object?.anchors) ? object.anchors.map((e: any) => TrustAnchor.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTrustAnchorsResponse): unknown {
+    const obj: any = {};
+    if (message.anchors?.length) {
+      obj.anchors = message.anchors.map((e) => TrustAnchor.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrustAnchorsResponse>, I>>(base?: I): ListTrustAnchorsResponse {
+    return ListTrustAnchorsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrustAnchorsResponse>, I>>(object: I): ListTrustAnchorsResponse {
+    const message = createBaseListTrustAnchorsResponse();
+    message.anchors = object.anchors?.map((e) => TrustAnchor.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 /**
  * The administration service. Only admin certificates (URI SAN
  * spiffe://<federation>/admin/<name>) may call it.
@@ -738,11 +5401,208 @@ export const AdminService = {
     responseSerialize: (value: StatusResponse): Buffer => Buffer.from(StatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): StatusResponse => StatusResponse.decode(value),
   },
+  /** Lists the partners in id order, a page at a time. */
+  listPartners: {
+    path: "/credfed.v1.Admin/ListPartners" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPartnersRequest): Buffer => Buffer.from(ListPartnersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPartnersRequest => ListPartnersRequest.decode(value),
+    responseSerialize: (value: ListPartnersResponse): Buffer =>
+      Buffer.from(ListPartnersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPartnersResponse => ListPartnersResponse.decode(value),
+  },
+  /** One partner and a page of its change history (oldest first). */
+  getPartner: {
+    path: "/credfed.v1.Admin/GetPartner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPartnerRequest): Buffer => Buffer.from(GetPartnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPartnerRequest => GetPartnerRequest.decode(value),
+    responseSerialize: (value: GetPartnerResponse): Buffer => Buffer.from(GetPartnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPartnerResponse => GetPartnerResponse.decode(value),
+  },
+  /** Registers a partner, active at once (ALREADY_EXISTS / PARTNER_EXISTS for a duplicate id). */
+  addPartner: {
+    path: "/credfed.v1.Admin/AddPartner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddPartnerRequest): Buffer => Buffer.from(AddPartnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddPartnerRequest => AddPartnerRequest.decode(value),
+    responseSerialize: (value: AddPartnerResponse): Buffer => Buffer.from(AddPartnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddPartnerResponse => AddPartnerResponse.decode(value),
+  },
+  /** Changes a partner's name, kind or endpoint. */
+  updatePartner: {
+    path: "/credfed.v1.Admin/UpdatePartner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdatePartnerRequest): Buffer => Buffer.from(UpdatePartnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdatePartnerRequest => UpdatePartnerRequest.decode(value),
+    responseSerialize: (value: UpdatePartnerResponse): Buffer =>
+      Buffer.from(UpdatePartnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdatePartnerResponse => UpdatePartnerResponse.decode(value),
+  },
+  /** Suspends a partner: its calls are refused and its open streams end within seconds. */
+  suspendPartner: {
+    path: "/credfed.v1.Admin/SuspendPartner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuspendPartnerRequest): Buffer =>
+      Buffer.from(SuspendPartnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuspendPartnerRequest => SuspendPartnerRequest.decode(value),
+    responseSerialize: (value: SuspendPartnerResponse): Buffer =>
+      Buffer.from(SuspendPartnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SuspendPartnerResponse => SuspendPartnerResponse.decode(value),
+  },
+  /** Resumes a suspended partner. */
+  resumePartner: {
+    path: "/credfed.v1.Admin/ResumePartner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumePartnerRequest): Buffer => Buffer.from(ResumePartnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumePartnerRequest => ResumePartnerRequest.decode(value),
+    responseSerialize: (value: ResumePartnerResponse): Buffer =>
+      Buffer.from(ResumePartnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumePartnerResponse => ResumePartnerResponse.decode(value),
+  },
+  /** Lists issued certificates, soonest expiry first, a page at a time. */
+  listCertificates: {
+    path: "/credfed.v1.Admin/ListCertificates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCertificatesRequest): Buffer =>
+      Buffer.from(ListCertificatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCertificatesRequest => ListCertificatesRequest.decode(value),
+    responseSerialize: (value: ListCertificatesResponse): Buffer =>
+      Buffer.from(ListCertificatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCertificatesResponse => ListCertificatesResponse.decode(value),
+  },
+  /** Issues a certificate for a CSR (PEM). */
+  issueCertificate: {
+    path: "/credfed.v1.Admin/IssueCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IssueCertificateRequest): Buffer =>
+      Buffer.from(IssueCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IssueCertificateRequest => IssueCertificateRequest.decode(value),
+    responseSerialize: (value: IssueCertificateResponse): Buffer =>
+      Buffer.from(IssueCertificateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IssueCertificateResponse => IssueCertificateResponse.decode(value),
+  },
+  /** Issues a certificate renewing a valid one (same partner, profile and names); both stay valid. */
+  renewCertificate: {
+    path: "/credfed.v1.Admin/RenewCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RenewCertificateRequest): Buffer =>
+      Buffer.from(RenewCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RenewCertificateRequest => RenewCertificateRequest.decode(value),
+    responseSerialize: (value: RenewCertificateResponse): Buffer =>
+      Buffer.from(RenewCertificateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RenewCertificateResponse => RenewCertificateResponse.decode(value),
+  },
+  /** Revokes a certificate and publishes a CRL listing it. */
+  revokeCertificate: {
+    path: "/credfed.v1.Admin/RevokeCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeCertificateRequest): Buffer =>
+      Buffer.from(RevokeCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeCertificateRequest => RevokeCertificateRequest.decode(value),
+    responseSerialize: (value: RevokeCertificateResponse): Buffer =>
+      Buffer.from(RevokeCertificateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokeCertificateResponse => RevokeCertificateResponse.decode(value),
+  },
+  /** Signs and publishes a new CRL. */
+  publishCrl: {
+    path: "/credfed.v1.Admin/PublishCrl" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PublishCrlRequest): Buffer => Buffer.from(PublishCrlRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PublishCrlRequest => PublishCrlRequest.decode(value),
+    responseSerialize: (value: PublishCrlResponse): Buffer => Buffer.from(PublishCrlResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PublishCrlResponse => PublishCrlResponse.decode(value),
+  },
+  /** This node's CA certificate and the state of its CRL. */
+  getCa: {
+    path: "/credfed.v1.Admin/GetCa" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCaRequest): Buffer => Buffer.from(GetCaRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCaRequest => GetCaRequest.decode(value),
+    responseSerialize: (value: GetCaResponse): Buffer => Buffer.from(GetCaResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCaResponse => GetCaResponse.decode(value),
+  },
+  /** Binds a foreign CA and its CRL to a partner. */
+  importTrustAnchor: {
+    path: "/credfed.v1.Admin/ImportTrustAnchor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ImportTrustAnchorRequest): Buffer =>
+      Buffer.from(ImportTrustAnchorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ImportTrustAnchorRequest => ImportTrustAnchorRequest.decode(value),
+    responseSerialize: (value: ImportTrustAnchorResponse): Buffer =>
+      Buffer.from(ImportTrustAnchorResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ImportTrustAnchorResponse => ImportTrustAnchorResponse.decode(value),
+  },
+  /** Refreshes the CRL of a partner's foreign CA. */
+  importCrl: {
+    path: "/credfed.v1.Admin/ImportCrl" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ImportCrlRequest): Buffer => Buffer.from(ImportCrlRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ImportCrlRequest => ImportCrlRequest.decode(value),
+    responseSerialize: (value: ImportCrlResponse): Buffer => Buffer.from(ImportCrlResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ImportCrlResponse => ImportCrlResponse.decode(value),
+  },
+  /** Lists the foreign CAs in partner id order, a page at a time. */
+  listTrustAnchors: {
+    path: "/credfed.v1.Admin/ListTrustAnchors" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTrustAnchorsRequest): Buffer =>
+      Buffer.from(ListTrustAnchorsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTrustAnchorsRequest => ListTrustAnchorsRequest.decode(value),
+    responseSerialize: (value: ListTrustAnchorsResponse): Buffer =>
+      Buffer.from(ListTrustAnchorsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTrustAnchorsResponse => ListTrustAnchorsResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
   /** Reports the node's identity, store and per-partner sync state. */
   status: handleUnaryCall<StatusRequest, StatusResponse>;
+  /** Lists the partners in id order, a page at a time. */
+  listPartners: handleUnaryCall<ListPartnersRequest, ListPartnersResponse>;
+  /** One partner and a page of its change history (oldest first). */
+  getPartner: handleUnaryCall<GetPartnerRequest, GetPartnerResponse>;
+  /** Registers a partner, active at once (ALREADY_EXISTS / PARTNER_EXISTS for a duplicate id). */
+  addPartner: handleUnaryCall<AddPartnerRequest, AddPartnerResponse>;
+  /** Changes a partner's name, kind or endpoint. */
+  updatePartner: handleUnaryCall<UpdatePartnerRequest, UpdatePartnerResponse>;
+  /** Suspends a partner: its calls are refused and its open streams end within seconds. */
+  suspendPartner: handleUnaryCall<SuspendPartnerRequest, SuspendPartnerResponse>;
+  /** Resumes a suspended partner. */
+  resumePartner: handleUnaryCall<ResumePartnerRequest, ResumePartnerResponse>;
+  /** Lists issued certificates, soonest expiry first, a page at a time. */
+  listCertificates: handleUnaryCall<ListCertificatesRequest, ListCertificatesResponse>;
+  /** Issues a certificate for a CSR (PEM). */
+  issueCertificate: handleUnaryCall<IssueCertificateRequest, IssueCertificateResponse>;
+  /** Issues a certificate renewing a valid one (same partner, profile and names); both stay valid. */
+  renewCertificate: handleUnaryCall<RenewCertificateRequest, RenewCertificateResponse>;
+  /** Revokes a certificate and publishes a CRL listing it. */
+  revokeCertificate: handleUnaryCall<RevokeCertificateRequest, RevokeCertificateResponse>;
+  /** Signs and publishes a new CRL. */
+  publishCrl: handleUnaryCall<PublishCrlRequest, PublishCrlResponse>;
+  /** This node's CA certificate and the state of its CRL. */
+  getCa: handleUnaryCall<GetCaRequest, GetCaResponse>;
+  /** Binds a foreign CA and its CRL to a partner. */
+  importTrustAnchor: handleUnaryCall<ImportTrustAnchorRequest, ImportTrustAnchorResponse>;
+  /** Refreshes the CRL of a partner's foreign CA. */
+  importCrl: handleUnaryCall<ImportCrlRequest, ImportCrlResponse>;
+  /** Lists the foreign CAs in partner id order, a page at a time. */
+  listTrustAnchors: handleUnaryCall<ListTrustAnchorsRequest, ListTrustAnchorsResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -761,6 +5621,246 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: StatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists the partners in id order, a page at a time. */
+  listPartners(
+    request: ListPartnersRequest,
+    callback: (error: ServiceError | null, response: ListPartnersResponse) => void,
+  ): ClientUnaryCall;
+  listPartners(
+    request: ListPartnersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPartnersResponse) => void,
+  ): ClientUnaryCall;
+  listPartners(
+    request: ListPartnersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPartnersResponse) => void,
+  ): ClientUnaryCall;
+  /** One partner and a page of its change history (oldest first). */
+  getPartner(
+    request: GetPartnerRequest,
+    callback: (error: ServiceError | null, response: GetPartnerResponse) => void,
+  ): ClientUnaryCall;
+  getPartner(
+    request: GetPartnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPartnerResponse) => void,
+  ): ClientUnaryCall;
+  getPartner(
+    request: GetPartnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPartnerResponse) => void,
+  ): ClientUnaryCall;
+  /** Registers a partner, active at once (ALREADY_EXISTS / PARTNER_EXISTS for a duplicate id). */
+  addPartner(
+    request: AddPartnerRequest,
+    callback: (error: ServiceError | null, response: AddPartnerResponse) => void,
+  ): ClientUnaryCall;
+  addPartner(
+    request: AddPartnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddPartnerResponse) => void,
+  ): ClientUnaryCall;
+  addPartner(
+    request: AddPartnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddPartnerResponse) => void,
+  ): ClientUnaryCall;
+  /** Changes a partner's name, kind or endpoint. */
+  updatePartner(
+    request: UpdatePartnerRequest,
+    callback: (error: ServiceError | null, response: UpdatePartnerResponse) => void,
+  ): ClientUnaryCall;
+  updatePartner(
+    request: UpdatePartnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdatePartnerResponse) => void,
+  ): ClientUnaryCall;
+  updatePartner(
+    request: UpdatePartnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdatePartnerResponse) => void,
+  ): ClientUnaryCall;
+  /** Suspends a partner: its calls are refused and its open streams end within seconds. */
+  suspendPartner(
+    request: SuspendPartnerRequest,
+    callback: (error: ServiceError | null, response: SuspendPartnerResponse) => void,
+  ): ClientUnaryCall;
+  suspendPartner(
+    request: SuspendPartnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SuspendPartnerResponse) => void,
+  ): ClientUnaryCall;
+  suspendPartner(
+    request: SuspendPartnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SuspendPartnerResponse) => void,
+  ): ClientUnaryCall;
+  /** Resumes a suspended partner. */
+  resumePartner(
+    request: ResumePartnerRequest,
+    callback: (error: ServiceError | null, response: ResumePartnerResponse) => void,
+  ): ClientUnaryCall;
+  resumePartner(
+    request: ResumePartnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumePartnerResponse) => void,
+  ): ClientUnaryCall;
+  resumePartner(
+    request: ResumePartnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumePartnerResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists issued certificates, soonest expiry first, a page at a time. */
+  listCertificates(
+    request: ListCertificatesRequest,
+    callback: (error: ServiceError | null, response: ListCertificatesResponse) => void,
+  ): ClientUnaryCall;
+  listCertificates(
+    request: ListCertificatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCertificatesResponse) => void,
+  ): ClientUnaryCall;
+  listCertificates(
+    request: ListCertificatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCertificatesResponse) => void,
+  ): ClientUnaryCall;
+  /** Issues a certificate for a CSR (PEM). */
+  issueCertificate(
+    request: IssueCertificateRequest,
+    callback: (error: ServiceError | null, response: IssueCertificateResponse) => void,
+  ): ClientUnaryCall;
+  issueCertificate(
+    request: IssueCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IssueCertificateResponse) => void,
+  ): ClientUnaryCall;
+  issueCertificate(
+    request: IssueCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IssueCertificateResponse) => void,
+  ): ClientUnaryCall;
+  /** Issues a certificate renewing a valid one (same partner, profile and names); both stay valid. */
+  renewCertificate(
+    request: RenewCertificateRequest,
+    callback: (error: ServiceError | null, response: RenewCertificateResponse) => void,
+  ): ClientUnaryCall;
+  renewCertificate(
+    request: RenewCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RenewCertificateResponse) => void,
+  ): ClientUnaryCall;
+  renewCertificate(
+    request: RenewCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RenewCertificateResponse) => void,
+  ): ClientUnaryCall;
+  /** Revokes a certificate and publishes a CRL listing it. */
+  revokeCertificate(
+    request: RevokeCertificateRequest,
+    callback: (error: ServiceError | null, response: RevokeCertificateResponse) => void,
+  ): ClientUnaryCall;
+  revokeCertificate(
+    request: RevokeCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RevokeCertificateResponse) => void,
+  ): ClientUnaryCall;
+  revokeCertificate(
+    request: RevokeCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RevokeCertificateResponse) => void,
+  ): ClientUnaryCall;
+  /** Signs and publishes a new CRL. */
+  publishCrl(
+    request: PublishCrlRequest,
+    callback: (error: ServiceError | null, response: PublishCrlResponse) => void,
+  ): ClientUnaryCall;
+  publishCrl(
+    request: PublishCrlRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PublishCrlResponse) => void,
+  ): ClientUnaryCall;
+  publishCrl(
+    request: PublishCrlRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PublishCrlResponse) => void,
+  ): ClientUnaryCall;
+  /** This node's CA certificate and the state of its CRL. */
+  getCa(
+    request: GetCaRequest,
+    callback: (error: ServiceError | null, response: GetCaResponse) => void,
+  ): ClientUnaryCall;
+  getCa(
+    request: GetCaRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCaResponse) => void,
+  ): ClientUnaryCall;
+  getCa(
+    request: GetCaRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCaResponse) => void,
+  ): ClientUnaryCall;
+  /** Binds a foreign CA and its CRL to a partner. */
+  importTrustAnchor(
+    request: ImportTrustAnchorRequest,
+    callback: (error: ServiceError | null, response: ImportTrustAnchorResponse) => void,
+  ): ClientUnaryCall;
+  importTrustAnchor(
+    request: ImportTrustAnchorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ImportTrustAnchorResponse) => void,
+  ): ClientUnaryCall;
+  importTrustAnchor(
+    request: ImportTrustAnchorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ImportTrustAnchorResponse) => void,
+  ): ClientUnaryCall;
+  /** Refreshes the CRL of a partner's foreign CA. */
+  importCrl(
+    request: ImportCrlRequest,
+    callback: (error: ServiceError | null, response: ImportCrlResponse) => void,
+  ): ClientUnaryCall;
+  importCrl(
+    request: ImportCrlRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ImportCrlResponse) => void,
+  ): ClientUnaryCall;
+  importCrl(
+    request: ImportCrlRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ImportCrlResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists the foreign CAs in partner id order, a page at a time. */
+  listTrustAnchors(
+    request: ListTrustAnchorsRequest,
+    callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
+  ): ClientUnaryCall;
+  listTrustAnchors(
+    request: ListTrustAnchorsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
+  ): ClientUnaryCall;
+  listTrustAnchors(
+    request: ListTrustAnchorsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,41 @@
+/**
+ * The Admin service implementation: one handler per RPC (partner-, certificate-,
+ * ca- and anchor-handlers.ts), each behind the `unary(gate, 'admin', …)` wrapper,
+ * so only admin certificates of this federation may call (a partner
+ * certificate → PERMISSION_DENIED / PEER_NOT_ALLOWED).
+ */
+import type { AdminServer } from '../../gen/credfed/v1/admin.js';
+import { unary, type CallContext, type Gatekeeper } from '../rpc-wrapper.js';
+import type { AdminDeps } from './admin-deps.js';
+import { anchorHandlers } from './anchor-handlers.js';
+import { caHandlers } from './ca-handlers.js';
+import { certificateHandlers } from './certificate-handlers.js';
+import { partnerHandlers } from './partner-handlers.js';
+
+export type { AdminDeps } from './admin-deps.js';
+
+export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
+  const partners = partnerHandlers(deps);
+  const certs = certificateHandlers(deps);
+  const ca = caHandlers(deps);
+  const anchors = anchorHandlers(deps);
+  const admin = <Req, Res>(method: string, handler: (req: Req, ctx: CallContext) => Promise<Res>) => unary<Req, Res>(gate, 'admin', method, handler);
+  return {
+    status: admin('Status', () => deps.status()),
+    listPartners: admin('ListPartners', partners.listPartners),
+    getPartner: admin('GetPartner', partners.getPartner),
+    addPartner: admin('AddPartner', partners.addPartner),
+    updatePartner: admin('UpdatePartner', partners.updatePartner),
+    suspendPartner: admin('SuspendPartner', partners.suspendPartner),
+    resumePartner: admin('ResumePartner', partners.resumePartner),
+    listCertificates: admin('ListCertificates', certs.listCertificates),
+    issueCertificate: admin('IssueCertificate', certs.issueCertificate),
+    renewCertificate: admin('RenewCertificate', certs.renewCertificate),
+    revokeCertificate: admin('RevokeCertificate', certs.revokeCertificate),
+    publishCrl: admin('PublishCrl', ca.publishCrl),
+    getCa: admin('GetCa', ca.getCa),
+    importTrustAnchor: admin('ImportTrustAnchor', anchors.importTrustAnchor),
+    importCrl: admin('ImportCrl', anchors.importCrl),
+    listTrustAnchors: admin('ListTrustAnchors', anchors.listTrustAnchors),
+  };
+}
