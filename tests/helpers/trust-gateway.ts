@@ -22,7 +22,7 @@ export interface TrustNodeSpec {
   readonly port: number;
   readonly store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>;
   readonly tls: TlsFilePaths & { readonly crlFile?: string };
-  readonly partners: readonly { id: string; kind: string; push?: boolean }[];
+  readonly partners: readonly { id: string; kind: string; push?: boolean; endpoint?: string }[];
   readonly dir: string;
 }
 
@@ -33,12 +33,13 @@ export async function startTrustGateway(spec: TrustNodeSpec, opts: { clock?: Clo
     store: spec.store.databaseUrl ? { databaseUrl: spec.store.databaseUrl } : { dataDir: spec.store.dataDir },
     tls: { ca: spec.tls.caFile, cert: spec.tls.certFile, key: spec.tls.keyFile, ...(spec.tls.crlFile ? { crl: spec.tls.crlFile } : {}) },
     partners: spec.partners,
+    sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500 },
     log: { level: 'warn' },
   };
   const file = path.join(spec.dir, `${spec.id}-${spec.port}.yaml`);
   fs.writeFileSync(file, YAML.stringify(doc));
   const config = loadConfig(file, {});
-  return startGateway(config, { log: createLogger({ level: 'error', node: config.nodeId }), ...(opts.clock ? { clock: opts.clock } : {}) });
+  return startGateway(config, { log: createLogger({ level: process.env.TRUST_TEST_LOG ?? 'error', node: config.nodeId }), ...(opts.clock ? { clock: opts.clock } : {}) });
 }
 
 /** A Federation client presenting `files` (or no certificate), expecting the server `serverId`. */
