@@ -41,11 +41,11 @@ export class PartnerConnections {
     if (certificate !== undefined) this.certificate.set(socket, certificate);
   }
 
-  /** Closes every connection that carried calls made with the certificate; returns how many. */
-  closeCertificate(certificate: string): number {
+  /** Closes every connection that carried calls made with one of the certificates; returns how many. */
+  closeCertificates(certificates: ReadonlySet<string>): number {
     let closed = 0;
     for (const [socket, c] of [...this.certificate]) {
-      if (c !== certificate) continue;
+      if (!certificates.has(c)) continue;
       this.certificate.delete(socket);
       this.owner.delete(socket);
       socket.destroy();

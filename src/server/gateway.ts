@@ -162,10 +162,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     timer.unref();
     closeTimers.add(timer);
   };
-  trust.onRevoked((certificate) => {
-    log.warn({ serial: certificate.split('/')[1] }, 'certificate revoked: ending its calls and closing its connections');
-    closeLater(() => connections.closeCertificate(certificate), { serial: certificate.split('/')[1] });
-  });
+  trust.onRevoked((certificates) => closeLater(() => connections.closeCertificates(certificates), {}));
   trust.onAnchorUntrusted((partnerId) => closeLater(() => connections.close(partnerId), { partner: partnerId }));
   const gate: Gatekeeper = {
     federation: config.federation,
@@ -191,8 +188,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         directory.onCutOff((c) => {
           if (c.partnerId === partnerId) cutOff(`partner "${partnerId}" was ${c.why === 'suspended' ? 'suspended' : 'removed from the registry'}`);
         }),
-        trust.onRevoked((c) => {
-          if (c === certificate) cutOff(`the certificate (serial ${c.split('/')[1]}) of partner "${partnerId}" was revoked`);
+        trust.onRevoked((revoked) => {
+          if (certificate !== undefined && revoked.has(certificate)) cutOff(`the certificate (serial ${certificate.split('/')[1]}) of partner "${partnerId}" was revoked`);
         }),
         trust.onAnchorUntrusted((p) => {
           if (p === partnerId) cutOff(`the CA bound to partner "${partnerId}" is no longer trusted (its CRL is missing or stale)`);

@@ -35,7 +35,7 @@ export interface TrustChange {
 export class TrustDirectory {
   private material: TrustMaterial | undefined;
   private readonly changeListeners = new Set<(c: TrustChange) => void>();
-  private readonly revokedListeners = new Set<(certificate: string) => void>();
+  private readonly revokedListeners = new Set<(certificates: ReadonlySet<string>) => void>();
   private readonly untrustedListeners = new Set<(partnerId: string) => void>();
   private readonly warned = new Map<string, string>();
   private readonly anchorGauge: Gauge;
@@ -79,8 +79,8 @@ export class TrustDirectory {
     return () => void this.changeListeners.delete(listener);
   }
 
-  /** Hears each certificate (issuer key / serial, see certificateKey) newly revoked. */
-  onRevoked(listener: (certificate: string) => void): () => void {
+  /** Hears the certificates (issuer key / serial, see certificateKey) newly revoked in one refresh. */
+  onRevoked(listener: (certificates: ReadonlySet<string>) => void): () => void {
     this.revokedListeners.add(listener);
     return () => void this.revokedListeners.delete(listener);
   }
@@ -125,15 +125,18 @@ export class TrustDirectory {
     this.material = next;
     this.warned.delete('refresh');
     this.report(next);
-    const newlyRevoked: string[] = [];
+    const newlyRevoked = new Set<string>();
     for (const [ca, serials] of next.revoked) {
       const old = before.revoked.get(ca);
-      for (const s of serials) if (!old?.has(s)) newlyRevoked.push(certificateKey(ca, s));
+      for (const s of serials) if (!old?.has(s)) newlyRevoked.add(certificateKey(ca, s));
     }
     const untrusted = [...before.anchors.values()].filter((a) => a.trusted && !next.anchors.get(a.partnerId)?.trusted).map((a) => a.partnerId);
     const changed = next.serverDigest !== before.serverDigest || next.clientDigest !== before.clientDigest;
     if (changed) this.emit(this.changeListeners, { before, after: next });
-    for (const c of newlyRevoked) this.emit(this.revokedListeners, c);
+    if (newlyRevoked.size > 0) {
+      this.opts.log.info({ count: newlyRevoked.size }, 'certificates newly revoked: ending the calls made with them and closing their connections');
+      this.emit(this.revokedListeners, newlyRevoked);
+    }
     for (const p of untrusted) this.emit(this.untrustedListeners, p);
   }
 
