@@ -20,7 +20,7 @@ import type { ServerTlsMaterial } from '../pki/reloadable-credentials.js';
 import type { TrustAnchorRow } from '../store/repos/trust-anchors-repo.js';
 import { crlCurrent, crlFacts, type CrlFacts } from './crl-facts.js';
 import { normaliseSerial } from './serial.js';
-import { spkiFingerprint } from './spki-fingerprint.js';
+import { spkiFingerprint } from './import-checks.js';
 
 /** What the material is built from (read from disk and store on every refresh). */
 export interface TrustSources {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredfedError } from '../../../src/core/errors.js';
 import { getCa, revokedCertificates } from '../../../src/store/repos/certificates-repo.js';
 import type { TrustAnchorRow } from '../../../src/store/repos/trust-anchors-repo.js';
-import { spkiFingerprint } from '../../../src/trust/spki-fingerprint.js';
+import { spkiFingerprint } from '../../../src/trust/import-checks.js';
 import { buildTrustMaterial, type TrustSources } from '../../../src/trust/trust-material.js';
 import { createTestStore, type TestStore } from '../../helpers/store-fixture.js';
 import { initRegion, issueLeaf, publishRegionCrl, registerPartners, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
