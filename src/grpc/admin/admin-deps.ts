@@ -32,8 +32,8 @@ export function caContext(deps: AdminDeps): CaContext {
 /**
  * Unlocks the store's CA with the passphrase in config `ca.passphraseFile`,
  * read on every signing call (so a rotated file needs no restart). Throws
- * CA_LOCKED when the setting is absent or its file unreadable, and what
- * unlockCa throws (CA_NOT_FOUND, CA_PASSPHRASE_WRONG).
+ * CA_LOCKED when the setting is absent, its file unreadable or its
+ * passphrase wrong, and CA_NOT_FOUND when the store holds no CA.
  */
 export async function unlockGatewayCa(deps: AdminDeps): Promise<UnlockedCa> {
   const file = deps.config.ca.passphraseFile;
@@ -46,7 +46,15 @@ export async function unlockGatewayCa(deps: AdminDeps): Promise<UnlockedCa> {
   } catch (e) {
     throw new CredfedError('CA_LOCKED', `ca.passphraseFile cannot be used: ${(e as Error).message}`);
   }
-  return unlockCa(deps.store, deps.config.federation, passphrase);
+  try {
+    return await unlockCa(deps.store, deps.config.federation, passphrase);
+  } catch (e) {
+    // The caller's credentials are fine: the gateway's own setting is wrong.
+    if (e instanceof CredfedError && e.code === 'CA_PASSPHRASE_WRONG') {
+      throw new CredfedError('CA_LOCKED', 'the passphrase in ca.passphraseFile does not decrypt the CA key');
+    }
+    throw e;
+  }
 }
 
 /** proto3 default 0 means "not given". */

@@ -190,6 +190,16 @@ describe('certificates and the CA', () => {
     const ca = await call(ops, ops.getCa, {});
     expect(ca).toMatchObject({ federation: 'demo', certPem: fs.readFileSync(pki.caFile, 'utf8'), crl: { number: published.crl!.number, revoked: 1, crlPem: '' } });
   }, SLOW);
+  it('a wrong passphrase in ca.passphraseFile is CA_LOCKED too (read on every signing call)', async () => {
+    const good = fs.readFileSync(pki.passphraseFile, 'utf8');
+    fs.writeFileSync(pki.passphraseFile, 'not the CA passphrase at all\n');
+    try {
+      expect(await refusal(call(ops, ops.publishCrl, { validSeconds: 0 }))).toEqual({ code: grpc.status.FAILED_PRECONDITION, reason: 'CA_LOCKED' });
+    } finally {
+      fs.writeFileSync(pki.passphraseFile, good);
+    }
+    expect((await call(ops, ops.publishCrl, { validSeconds: 0 })).crl!.revoked).toBe(1);
+  }, SLOW);
 });
 
 describe('foreign trust anchors', () => {
