@@ -25,6 +25,7 @@ import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
 import { checkCallerCertificate, SignatureCache } from '../trust/caller-check.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
+import type { TrustMaterial } from '../trust/trust-material.js';
 import { readTrustSources } from '../trust/trust-sources.js';
 import { createPushClient, type PushWireClient } from '../sync/push-client.js';
 import { PushSender } from '../sync/push-sender.js';
@@ -233,8 +234,17 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   const runs = new Map<string, Promise<void>>();
   let closing = false;
   const stoppedSenders = new WeakSet<PushSender>();
+  // Trust: a sender to a partner bound to a foreign CA trusts that CA alone for the partner's server certificate.
+  const anchorOf = (m: TrustMaterial, partnerId: string): string | undefined => {
+    const anchor = m.anchors.get(partnerId);
+    return anchor?.trusted && directory.get(partnerId)?.trustAnchor === anchor.fingerprint ? anchor.certPem : undefined;
+  };
+  const senderTls = (partnerId: string): TlsFiles => {
+    const anchorPem = anchorOf(trust.current(), partnerId);
+    return anchorPem === undefined ? tls : { ...tls, ca: Buffer.from(anchorPem) };
+  };
   const startSender = (partner: PartnerConfig) => {
-    const client = partnerClient(config, tls, partner.id, partner.endpoint!);
+    const client = partnerClient(config, senderTls(partner.id), partner.id, partner.endpoint!);
     const sender = new PushSender(store, config, partner, client, holderId, log.child({ partner: partner.id }));
     senders.set(partner.id, sender);
     runs.set(partner.id, sender.run().finally(() => client.close()));
@@ -263,7 +273,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   };
 
   // Trust: new handshakes use the new material; open connections keep theirs. When our own certificate, key or
-  // tls.ca changed, each sender is restarted on a new channel (it resumes from the receiver's cursor).
+  // tls.ca changed, or the foreign CA a push partner is bound to became trusted or not, the sender is restarted
+  // on a new channel (it resumes from the receiver's cursor).
   trust.onChange(({ before, after }) => {
     if (after.serverDigest !== before.serverDigest) {
       try {
@@ -273,17 +284,18 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         log.error({ err: e }, 'the new TLS material does not load; new handshakes keep the previous one');
       }
     }
-    if (after.clientDigest !== before.clientDigest && !closing) {
-      tls = after.client;
-      for (const partner of pushPartners) {
-        const sender = senders.get(partner.id);
-        if (!sender || stoppedSenders.has(sender)) continue;
-        stoppedSenders.add(sender);
-        sender.stop();
-        void runs.get(partner.id)?.then(() => {
-          if (!closing && senders.get(partner.id) === sender && directory.get(partner.id)?.status === 'active') startSender(partner);
-        });
-      }
+    if (closing) return;
+    const ownChanged = after.clientDigest !== before.clientDigest;
+    if (ownChanged) tls = after.client;
+    for (const partner of pushPartners) {
+      const sender = senders.get(partner.id);
+      if (!sender || stoppedSenders.has(sender)) continue;
+      if (!ownChanged && anchorOf(before, partner.id) === anchorOf(after, partner.id)) continue;
+      stoppedSenders.add(sender);
+      sender.stop();
+      void runs.get(partner.id)?.then(() => {
+        if (!closing && senders.get(partner.id) === sender && directory.get(partner.id)?.status === 'active') startSender(partner);
+      });
     }
   });
 

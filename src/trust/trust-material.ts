@@ -47,6 +47,8 @@ export interface AnchorView {
   readonly partnerId: string;
   readonly fingerprint: string;
   readonly key?: CaKey;
+  /** The CA certificate (what a sender to this partner trusts for its server). */
+  readonly certPem: string;
   readonly state: AnchorState;
   readonly trusted: boolean;
   readonly detail: string;
@@ -159,7 +161,7 @@ export async function buildTrustMaterial(sources: TrustSources, now: Date, paths
 }
 
 async function anchorView(row: TrustAnchorRow, crlChecking: boolean, now: Date): Promise<AnchorView> {
-  const base = { partnerId: row.partnerId, fingerprint: row.fingerprint };
+  const base = { partnerId: row.partnerId, fingerprint: row.fingerprint, certPem: row.certPem };
   let key: CaKey;
   try {
     key = caKeyOf(new X509Certificate(row.certPem));
