@@ -13,14 +13,15 @@
  *   checking is on and its CRL is current; otherwise only its partners are refused.
  * - Without an own CRL, nothing is loaded and no foreign anchor is trusted.
  */
-import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { CredfedError } from '../core/errors.js';
 import { pemBlocks } from '../pki/pem.js';
 import type { ServerTlsMaterial } from '../pki/reloadable-credentials.js';
 import type { TrustAnchorRow } from '../store/repos/trust-anchors-repo.js';
+import { anchorView, type AnchorView } from './anchor-view.js';
+import { caKeyOf, type CaKey } from './ca-key.js';
 import { crlCurrent, crlFacts, type CrlFacts } from './crl-facts.js';
 import { normaliseSerial } from './serial.js';
-import { spkiFingerprint } from './import-checks.js';
 
 /** What the material is built from (read from disk and store on every refresh). */
 export interface TrustSources {
@@ -33,26 +34,8 @@ export interface TrustSources {
   readonly anchors: readonly TrustAnchorRow[];
 }
 
-/** A CA public key the gateway checks leaves against. */
-export interface CaKey {
-  /** SHA-256 hex of the SubjectPublicKeyInfo. */
-  readonly fingerprint: string;
-  readonly publicKey: KeyObject;
-}
-
-export type AnchorState = 'current' | 'stale' | 'no-own-crl' | 'invalid';
-
-/** One imported foreign anchor and whether it is trusted now. */
-export interface AnchorView {
-  readonly partnerId: string;
-  readonly fingerprint: string;
-  readonly key?: CaKey;
-  /** The CA certificate (what a sender to this partner trusts for its server). */
-  readonly certPem: string;
-  readonly state: AnchorState;
-  readonly trusted: boolean;
-  readonly detail: string;
-}
+export type { CaKey } from './ca-key.js';
+export type { AnchorState, AnchorView } from './anchor-view.js';
 
 export type OwnCrlState = 'none' | 'current' | 'stale';
 
@@ -158,36 +141,6 @@ export async function buildTrustMaterial(sources: TrustSources, now: Date, paths
     clientDigest: digest([sources.files.ca, sources.files.cert, sources.files.key]),
     warnings,
   };
-}
-
-async function anchorView(row: TrustAnchorRow, crlChecking: boolean, now: Date): Promise<AnchorView> {
-  const base = { partnerId: row.partnerId, fingerprint: row.fingerprint, certPem: row.certPem };
-  let key: CaKey;
-  try {
-    key = caKeyOf(new X509Certificate(row.certPem));
-  } catch {
-    return { ...base, state: 'invalid', trusted: false, detail: 'its CA certificate does not parse' };
-  }
-  if (key.fingerprint !== row.fingerprint) {
-    return { ...base, key, state: 'invalid', trusted: false, detail: 'its CA certificate does not have the recorded key' };
-  }
-  const facts = crlFacts(row.crlPem);
-  if (facts.error !== undefined || !(await facts.value.signedBy(row.certPem))) {
-    return { ...base, key, state: 'invalid', trusted: false, detail: 'its CRL does not parse or was not signed by its CA' };
-  }
-  if (!crlChecking) {
-    return { ...base, key, state: 'no-own-crl', trusted: false, detail: 'this node has no CRL of its own CA: publish our own CRL first (credfed ca crl)' };
-  }
-  if (!crlCurrent(facts.value, now)) {
-    const next = facts.value.nextUpdate?.toISOString();
-    const detail = now < facts.value.thisUpdate ? 'its CRL is not yet valid' : `its CRL is stale (nextUpdate ${next}); import a fresh one (credfed ca import-crl)`;
-    return { ...base, key, state: 'stale', trusted: false, detail };
-  }
-  return { ...base, key, state: 'current', trusted: true, detail: `its CRL is current until ${facts.value.nextUpdate?.toISOString() ?? 'forever'}` };
-}
-
-function caKeyOf(cert: X509Certificate): CaKey {
-  return { fingerprint: spkiFingerprint(cert.publicKey), publicKey: cert.publicKey };
 }
 
 function digest(parts: readonly (string | Buffer)[]): string {
