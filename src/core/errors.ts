@@ -43,6 +43,7 @@ export const ERROR_CATALOGUE = {
   // input
   MESSAGE_TOO_LARGE: { status: GrpcCode.RESOURCE_EXHAUSTED, message: 'message exceeds the size limit' },
   PROTOCOL_VIOLATION: { status: GrpcCode.INVALID_ARGUMENT, message: 'message violates the sync protocol' },
+  SYNC_CURSOR_MOVED: { status: GrpcCode.ABORTED, message: 'another stream of the sender moved its cursor; resume again' },
   RECORD_FIELD_MISSING: { status: GrpcCode.INVALID_ARGUMENT, message: 'record is missing a required field' },
   RECORD_FIELD_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'record field is invalid' },
   RECORD_CATEGORY_UNKNOWN: { status: GrpcCode.INVALID_ARGUMENT, message: 'record category is unknown' },

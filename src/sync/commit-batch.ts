@@ -4,7 +4,7 @@ import { validateRecord } from '../core/records/validate-record.js';
 import type { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { PushAck, RecordRejection } from '../gen/credfed/v1/federation.js';
 import { applyRecords } from '../store/repos/apply-records.js';
-import { advanceInboundCursor, lockInboundCursor } from '../store/repos/inbound-repo.js';
+import { advanceInboundCursor } from '../store/repos/inbound-repo.js';
 import type { Store } from '../store/store.js';
 import type { IncomingRecord } from './push-wire.js';
 
@@ -48,16 +48,30 @@ function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRec
   return { seq, record: checked.value, payload: sameIdentifiers(record, checked.value) ? payload : undefined };
 }
 
+const LOCK_TIMEOUT_MS = 15_000;
+
+/** Where a batch stands in its stream. */
+export interface CommitOrder {
+  /** The sender's cursor this batch follows: the stream's resume point, or the previous batch's throughSeq. */
+  readonly afterSeq: number;
+  /** Settles when the previous batch of the stream has committed (rejects if it failed). */
+  readonly previous: Promise<unknown>;
+}
+
 /**
  * Commits a checked batch and returns its acknowledgement. In one
- * transaction: lock the partner's cursor, skip sequences already committed,
- * store the valid records idempotently, advance the cursor. The caller sends
- * the ack only after this resolves, i.e. after the commit.
+ * transaction: store the valid records after `afterSeq` idempotently, then,
+ * once the previous batch committed, move the sender's cursor from `afterSeq`
+ * to the batch's last sequence. A cursor found elsewhere (another stream of
+ * the same sender moved it) rolls everything back: SYNC_CURSOR_MOVED. The
+ * caller sends the ack only after this resolves, i.e. after the commit.
  */
-export async function commitBatch(store: Store, partner: PartnerConfig, batch: CheckedBatch): Promise<PushAck> {
+export async function commitBatch(store: Store, partner: PartnerConfig, batch: CheckedBatch, order: CommitOrder): Promise<PushAck> {
   return store.transaction(async (tx) => {
-    const lastSeq = await lockInboundCursor(tx, partner.id);
-    const fresh = batch.items.filter((item) => item.seq > lastSeq);
+    // A lock wait that involves another sender's transaction and our own ordering
+    // (which PostgreSQL cannot see) ends here instead of hanging; the sender resumes.
+    await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
+    const fresh = batch.items.filter((item) => item.seq > order.afterSeq);
     const rejections = fresh.flatMap((item) => (item.rejection ? [item.rejection] : []));
     const valid = fresh.filter((item): item is Extract<CheckedItem, { rejection?: undefined }> => !item.rejection);
     const outcomes = await applyRecords(
@@ -67,10 +81,25 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: C
     );
     const accepted = outcomes.filter((o) => o === 'accepted').length;
     const unchanged = batch.items.length - accepted - rejections.length;
-    const throughSeq = Math.max(lastSeq, batch.items.at(-1)?.seq ?? 0);
-    await advanceInboundCursor(tx, partner.id, throughSeq, { accepted, unchanged, rejected: rejections.length });
+    const throughSeq = Math.max(order.afterSeq, batch.items.at(-1)?.seq ?? 0);
+    await order.previous;
+    const counts = { accepted, unchanged, rejected: rejections.length };
+    if (!(await advanceInboundCursor(tx, partner.id, order.afterSeq, throughSeq, counts))) {
+      throw new CredfedError('SYNC_CURSOR_MOVED', `another stream from "${partner.id}" moved its cursor past ${order.afterSeq}; resume again`);
+    }
     return { throughSeq, accepted, unchanged, rejections };
   });
+}
+
+/** The keys a batch's transaction locks (records and identifiers): batches sharing one must not overlap. */
+export function batchKeys(batch: CheckedBatch): Set<string> {
+  const keys = new Set<string>();
+  for (const item of batch.items) {
+    if (item.rejection) continue;
+    keys.add(`r\u0000${item.record.originId}\u0000${item.record.recordId}`);
+    for (const id of item.record.subject!.identifiers) keys.add(`i\u0000${id.scheme}\u0000${id.value}`);
+  }
+  return keys;
 }
 
 /** Whether validation left the identifiers as sent (then the received bytes can be stored as they are). */

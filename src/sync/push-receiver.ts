@@ -1,11 +1,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import { CredfedError } from '../core/errors.js';
-import type { PushRecordsResponse } from '../gen/credfed/v1/federation.js';
+import type { PushAck, PushRecordsResponse } from '../gen/credfed/v1/federation.js';
 import type { CallContext } from '../grpc/rpc-wrapper.js';
 import { malformedReason } from '../grpc/safe-deserialize.js';
-import { readInboundCursor } from '../store/repos/inbound-repo.js';
+import { openInboundCursor } from '../store/repos/inbound-repo.js';
 import type { Store } from '../store/store.js';
-import { checkBatch, commitBatch, type CheckedBatch } from './commit-batch.js';
+import { batchKeys, checkBatch, commitBatch, type CheckedBatch } from './commit-batch.js';
+import { OrderedCommits } from './ordered-commits.js';
 import type { IncomingPush } from './push-wire.js';
 
 /**
@@ -14,13 +15,15 @@ import type { IncomingPush } from './push-wire.js';
  * Resolves when the sender half-closes or cancels; rejects on a protocol error
  * (the wrapper turns that into the stream's status).
  */
-/** Batches received but not yet committed before reading pauses. */
+/** Batches received but not yet acknowledged before reading pauses. */
 const MAX_WAITING_BATCHES = 16;
 
 export function pushRecordsHandler(store: Store) {
+  // Overlapping transactions need connections of their own: PostgreSQL, not the one-session embedded store.
+  const parallel = store.backend === 'postgres' ? 2 : 1;
   return async (call: grpc.ServerDuplexStream<IncomingPush, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
     const partner = ctx.partner!;
-    const lastSeq = await readInboundCursor(store, partner.id);
+    const lastSeq = await openInboundCursor(store, partner.id);
     if (ctx.signal.aborted) return;
     call.write({ message: { $case: 'resume', value: { lastSeq } } });
     ctx.log.info({ lastSeq }, 'push stream opened');
@@ -30,18 +33,14 @@ export function pushRecordsHandler(store: Store) {
       if (!req.batch) throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
       return checkBatch(partner, req.batch);
     };
-    const commit = async (batch: CheckedBatch) => {
-      // The sender was cut off (suspended): the wrapper has ended the stream; commit nothing more.
-      if (ctx.signal.aborted) return;
-      const ack = await commitBatch(store, partner, batch);
-      ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
-      call.write({ message: { $case: 'ack', value: ack } });
-    };
-    // Commits run strictly one after another, in order; each batch is checked
-    // as it arrives, so checking overlaps the previous commit. Reading pauses
-    // when too many batches wait (the sender's window normally prevents that).
+    // Each batch is checked as it arrives; its transaction may start while the
+    // one before it is still running (PostgreSQL), but commits only after it,
+    // and acknowledgements go out in order. Reading pauses when too many
+    // batches wait (the sender's window normally prevents that).
+    const commits = new OrderedCommits<PushAck | undefined>(parallel);
     await new Promise<void>((resolve, reject) => {
-      let chain = Promise.resolve();
+      let acks = Promise.resolve();
+      let afterSeq = lastSeq;
       let waiting = 0;
       let failed = false;
       const fail = (e: unknown) => {
@@ -55,18 +54,27 @@ export function pushRecordsHandler(store: Store) {
           checked = check(req);
         } catch (e) {
           // Report after the batches before it are committed and acknowledged.
-          chain = chain.then(() => fail(e));
+          acks = acks.then(() => fail(e));
           return;
         }
         if (++waiting >= MAX_WAITING_BATCHES) call.pause();
-        chain = chain.then(() => (failed ? undefined : commit(checked))).then(
-          () => {
-            if (waiting-- === MAX_WAITING_BATCHES) call.resume();
-          },
-          fail,
+        const order = { afterSeq, previous: undefined as unknown as Promise<unknown> };
+        afterSeq = Math.max(afterSeq, checked.items.at(-1)!.seq);
+        const committed = commits.add(batchKeys(checked), (previous) =>
+          // The sender was cut off (suspended) or the stream failed: commit nothing more.
+          failed || ctx.signal.aborted ? Promise.resolve(undefined) : commitBatch(store, partner, checked, { ...order, previous }),
         );
+        acks = acks
+          .then(() => committed)
+          .then((ack) => {
+            if (!ack || failed) return;
+            ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
+            call.write({ message: { $case: 'ack', value: ack } });
+            if (waiting-- === MAX_WAITING_BATCHES) call.resume();
+          })
+          .catch(fail);
       });
-      call.on('end', () => void chain.then(() => resolve()));
+      call.on('end', () => void acks.then(() => resolve()));
       call.on('cancelled', () => resolve());
       call.on('error', () => resolve());
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -10,9 +10,15 @@ export interface PushOutcome {
 
 /**
  * Opens one PushRecords stream, waits for resume, sends the batches one by one
- * (waiting for each ack), then half-closes and collects the outcome.
+ * (waiting for each ack; with `pipelined`, all at once, so the receiver holds
+ * several), then half-closes and collects the outcome.
  */
-export function pushBatches(client: FederationClient, batches: SequencedRecord[][], timeoutMs = 15_000): Promise<PushOutcome> {
+export function pushBatches(
+  client: FederationClient,
+  batches: SequencedRecord[][],
+  timeoutMs = 15_000,
+  opts: { pipelined?: boolean } = {},
+): Promise<PushOutcome> {
   return new Promise((resolve) => {
     const outcome: PushOutcome = { acks: [] };
     const call = client.pushRecords({ deadline: Date.now() + timeoutMs });
@@ -24,10 +30,11 @@ export function pushBatches(client: FederationClient, batches: SequencedRecord[]
     call.on('data', (msg: PushRecordsResponse) => {
       if (msg.message?.$case === 'resume') {
         outcome.resumeSeq = msg.message.value.lastSeq;
-        sendNext();
+        if (opts.pipelined) for (let i = 0; i <= batches.length; i++) sendNext();
+        else sendNext();
       } else if (msg.message?.$case === 'ack') {
         outcome.acks.push(msg.message.value);
-        sendNext();
+        if (!opts.pipelined) sendNext();
       }
     });
     call.on('error', (e: grpc.ServiceError) => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushRecordsResponse } from '../../../src/gen/credfed/v1/federation.js';
 import { CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { IdentifierScheme } from '../../../src/gen/credfed/v1/subject.js';
 import { reasonOf } from '../../../src/grpc/to-grpc-error.js';
@@ -39,7 +40,7 @@ let county: Gateway;
 let cityPort: number;
 
 beforeAll(async () => {
-  pki = await createPki(['city', 'county-a', 'county-b', 'stranger']);
+  pki = await createPki(['city', 'county-a', 'county-b', 'county-c', 'stranger']);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-push-'));
   [cityStore, countyStore] = await Promise.all([createTestStoreConfig(), createTestStoreConfig()]);
   cityPort = await freePort();
@@ -53,6 +54,7 @@ beforeAll(async () => {
       partners: [
         { id: 'county-a', kind: 'child_county' },
         { id: 'county-b', kind: 'child_county' },
+        { id: 'county-c', kind: 'child_county' },
       ],
       limits: { maxMessageBytes: LIMIT },
     }),
@@ -169,6 +171,53 @@ describe('county to city push over mutual TLS', () => {
     expect(Number(rows[0]!.version)).toBe(3);
     expect(CreditRecord.decode(rows[0]!.payload).subject!.name).toBe('第三版名称');
     client.close();
+  });
+
+  it('commits batches held at once in order: versions of one record across them end at the newest', async () => {
+    const client = await federationClientAs(pki.certs.nodes['county-c']!, 'city', cityPort);
+    const shared = sampleRecord('county-c', '210124', 500);
+    // Eight batches sent without waiting: each carries fresh records and a newer version of the shared one.
+    const batches = Array.from({ length: 8 }, (_, b) => [
+      ...Array.from({ length: 20 }, (_, i) => ({ seq: b * 21 + i + 1, record: sampleRecord('county-c', '210124', 1000 + b * 20 + i) })),
+      { seq: b * 21 + 21, record: { ...shared, version: b + 1 } },
+    ]);
+    const out = await pushBatches(client, batches, 30_000, { pipelined: true });
+    client.close();
+    expect(out.error).toBeUndefined();
+    expect(out.acks.map((a) => a.throughSeq)).toEqual(batches.map((b) => b.at(-1)!.seq));
+    expect(out.acks.every((a) => a.accepted === 21 && a.rejections.length === 0)).toBe(true);
+    const { rows } = await city.store.query<{ n: number; newest: string }>(
+      `SELECT count(*)::int AS n, max(version) FILTER (WHERE record_id = $1) AS newest FROM records WHERE origin_id = 'county-c'`,
+      [shared.recordId],
+    );
+    expect(rows[0]).toEqual({ n: 8 * 20 + 1, newest: '8' });
+    expect(partnerOf(await adminStatus(pki, 'city', cityPort), 'county-c').inboundLastSeq).toBe(8 * 21);
+  });
+
+  it('ends a stream whose cursor another stream of the same sender moved with ABORTED / SYNC_CURSOR_MOVED, keeping nothing of it', async () => {
+    const [first, second] = await Promise.all([0, 1].map(() => federationClientAs(pki.certs.nodes['county-c']!, 'city', cityPort)));
+    const start = partnerOf(await adminStatus(pki, 'city', cityPort), 'county-c').inboundLastSeq;
+    // The first stream learns where to resume, then the second stream commits from there.
+    const call = first!.pushRecords({ deadline: Date.now() + 15_000 });
+    const events: PushRecordsResponse[] = [];
+    const ended = new Promise<grpc.ServiceError | undefined>((resolve) => {
+      call.on('data', (m: PushRecordsResponse) => events.push(m));
+      call.on('error', (e: grpc.ServiceError) => resolve(e));
+      call.on('end', () => resolve(undefined));
+    });
+    await waitFor(() => events.length > 0, 10_000, 'resume on the first stream');
+    expect(events[0]!.message?.$case === 'resume' && events[0]!.message.value.lastSeq).toBe(start);
+    const out = await pushBatches(second!, [[{ seq: start + 1, record: sampleRecord('county-c', '210124', 2000) }]]);
+    expect(out.acks).toHaveLength(1);
+    call.write({ message: { $case: 'batch', value: { records: [{ seq: start + 1, record: sampleRecord('county-c', '210124', 2001) }] } } });
+    const error = await ended;
+    first!.close();
+    second!.close();
+    expect(error?.code).toBe(grpc.status.ABORTED);
+    expect(reasonOf(error!)).toBe('SYNC_CURSOR_MOVED');
+    const { rows } = await city.store.query(`SELECT 1 FROM records WHERE origin_id = 'county-c' AND record_id = $1`, [sampleRecord('county-c', '210124', 2001).recordId]);
+    expect(rows).toHaveLength(0);
+    expect(partnerOf(await adminStatus(pki, 'city', cityPort), 'county-c').inboundLastSeq).toBe(start + 1);
   });
 
   it('ends the stream with INVALID_ARGUMENT / PROTOCOL_VIOLATION on out-of-order sequences', async () => {
