@@ -1,0 +1,29 @@
+/**
+ * How a gateway undoes its start-up: each part registers how it is stopped
+ * (a closer), and the closers run newest first — all of them when the
+ * gateway stops, and those registered so far when a later step of the
+ * start-up fails. Closers run one at a time; one that throws ends the run.
+ */
+export class Closers {
+  private readonly stack: Array<() => unknown> = [];
+
+  /** Registers `close`; it runs before every closer registered earlier. */
+  push(close: () => unknown): void {
+    this.stack.push(close);
+  }
+
+  /** Runs `setUp`; when it throws, runs the closers registered so far, then rethrows. */
+  async unwindOnFailure<T>(setUp: () => Promise<T>): Promise<T> {
+    try {
+      return await setUp();
+    } catch (e) {
+      await this.closeAll();
+      throw e;
+    }
+  }
+
+  /** Runs every closer, newest first. */
+  async closeAll(): Promise<void> {
+    for (let close = this.stack.pop(); close; close = this.stack.pop()) await close();
+  }
+}
