@@ -5,6 +5,7 @@
  * when a partner is cut off (suspended, or gone from the registry) and end
  * that partner's calls.
  */
+import { PeriodicReload } from '../core/periodic-reload.js';
 import type { Partner } from './partner.js';
 
 export const DEFAULT_REFRESH_MS = 2_000;
@@ -29,19 +30,17 @@ export interface PartnerDirectoryOptions {
 export class PartnerDirectory {
   private partners = new Map<string, Partner>();
   private readonly listeners = new Set<(c: CutOff) => void>();
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
-  private stopped = false;
+  private readonly reload: PeriodicReload<readonly Partner[]>;
   private loaded = false;
 
-  constructor(private readonly opts: PartnerDirectoryOptions) {}
+  constructor(private readonly opts: PartnerDirectoryOptions) {
+    this.reload = new PeriodicReload({ read: opts.load, apply: (rows) => this.apply(rows), onError: (e) => opts.onError?.(e) });
+  }
 
   /** Loads the partners (a failure here is thrown: a gateway must not start blind), then refreshes periodically. */
   async start(): Promise<void> {
     this.apply(await this.opts.load());
-    if (this.stopped) return;
-    this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs ?? DEFAULT_REFRESH_MS);
-    this.timer.unref();
+    this.reload.every(this.opts.refreshMs ?? DEFAULT_REFRESH_MS);
   }
 
   get(id: string): Partner | undefined {
@@ -61,25 +60,12 @@ export class PartnerDirectory {
 
   /** Reloads now (at most one load at a time; a call during a load waits for it). */
   refresh(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    this.inFlight ??= this.opts
-      .load()
-      .then(
-        (rows) => {
-          if (!this.stopped) this.apply(rows);
-        },
-        (e: unknown) => this.opts.onError?.(e),
-      )
-      .finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    return this.reload.refresh();
   }
 
   /** Stops refreshing; resolves when a load under way has finished (so the store can be closed). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
+  stop(): Promise<void> {
+    return this.reload.stop();
   }
 
   private apply(rows: readonly Partner[]): void {

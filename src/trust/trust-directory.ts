@@ -10,6 +10,7 @@
 import { Gauge } from 'prom-client';
 import type { Clock } from '../core/clock.js';
 import { isCredfedError } from '../core/errors.js';
+import { PeriodicReload } from '../core/periodic-reload.js';
 import type { Logger } from '../obs/logger.js';
 import type { Metrics } from '../obs/metrics.js';
 import { certificateKey } from './serial.js';
@@ -40,11 +41,10 @@ export class TrustDirectory {
   private readonly warned = new Map<string, string>();
   private readonly anchorGauge: Gauge;
   private readonly ownGauge: Gauge;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
-  private stopped = false;
+  private readonly reload: PeriodicReload<TrustMaterial>;
 
   constructor(private readonly opts: TrustDirectoryOptions) {
+    this.reload = new PeriodicReload({ read: () => this.build(), apply: (next) => this.apply(next), onError: (e) => this.refreshFailed(e) });
     this.anchorGauge = new Gauge({
       name: 'credfed_trust_anchor_crl_current',
       help: "1 while a partner's foreign CA (trust anchor) has a current CRL and is trusted, 0 while its partners are refused",
@@ -60,11 +60,10 @@ export class TrustDirectory {
 
   /** Builds the first material (throws: a gateway must not start without it), then refreshes periodically. */
   async start(): Promise<TrustMaterial> {
-    const first = await buildTrustMaterial(await this.opts.read(), this.opts.clock.now(), this.opts.paths);
+    const first = await this.build();
     this.material = first;
     this.report(first);
-    this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs ?? DEFAULT_TRUST_REFRESH_MS);
-    this.timer.unref();
+    this.reload.every(this.opts.refreshMs ?? DEFAULT_TRUST_REFRESH_MS);
     return first;
   }
 
@@ -93,31 +92,24 @@ export class TrustDirectory {
 
   /** Re-reads now (one read at a time). */
   refresh(): Promise<void> {
-    if (this.stopped || !this.material) return Promise.resolve();
-    this.inFlight ??= this.opts
-      .read()
-      .then((sources) => buildTrustMaterial(sources, this.opts.clock.now(), this.opts.paths))
-      .then(
-        (next) => {
-          if (!this.stopped) this.apply(next);
-        },
-        (e: unknown) => {
-          if (isCredfedError(e) && (e.code === 'CERT_INVALID' || e.code === 'CERT_FILE_MISSING')) {
-            this.once('refresh', e.message, () => this.opts.log.error({ err: e }, 'the new TLS files or CRLs are unusable; keeping the trust material last loaded'));
-          } else {
-            this.opts.log.warn({ err: e }, 'reading the trust material failed; keeping the material last loaded');
-          }
-        },
-      )
-      .finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    return this.material ? this.reload.refresh() : Promise.resolve();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
+  stop(): Promise<void> {
+    return this.reload.stop();
+  }
+
+  private async build(): Promise<TrustMaterial> {
+    const sources = await this.opts.read();
+    return buildTrustMaterial(sources, this.opts.clock.now(), this.opts.paths);
+  }
+
+  private refreshFailed(e: unknown): void {
+    if (isCredfedError(e) && (e.code === 'CERT_INVALID' || e.code === 'CERT_FILE_MISSING')) {
+      this.once('refresh', e.message, () => this.opts.log.error({ err: e }, 'the new TLS files or CRLs are unusable; keeping the trust material last loaded'));
+    } else {
+      this.opts.log.warn({ err: e }, 'reading the trust material failed; keeping the material last loaded');
+    }
   }
 
   private apply(next: TrustMaterial): void {
