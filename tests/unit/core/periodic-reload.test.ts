@@ -57,7 +57,6 @@ describe('PeriodicReload', () => {
     expect(stopped).toBe(true);
     expect(applied).toEqual([]);
     await reload.refresh();
-    reload.every(1);
     expect(source.reads()).toBe(1);
   });
 });
