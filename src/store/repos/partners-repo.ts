@@ -17,9 +17,10 @@ import {
   type PartnerStatus,
   type RegistryPartnerKind,
 } from '../../partners/partner.js';
-import { decodePageToken, encodePageToken, parsePageSize, type Page } from '../../partners/page-token.js';
+import type { Page } from '../../partners/page-token.js';
 import { PARTNER_ID, validateActor, validatePartner, validateReason } from '../../partners/validate-partner.js';
 import type { Store, TxQuery } from '../store.js';
+import { keyOf, pageOf, pageSizeOf } from './keyset-page.js';
 import type { Queryable } from './queryable.js';
 
 /** Advisory lock key serialising seeding across replicas ("cfpt" in ASCII). */
@@ -88,8 +89,7 @@ export async function listPartners(db: Queryable, page: PageRequest = {}): Promi
      ORDER BY partner_id COLLATE "C" LIMIT $2`,
     [after, size + 1],
   );
-  const items = rows.slice(0, size).map(fromRow);
-  return rows.length > size ? { items, nextPageToken: encodePageToken(items[items.length - 1]!.id) } : { items };
+  return pageOf(rows, size, fromRow, (p) => p.id);
 }
 
 /** Adds a partner (status active, revision 1). Throws PARTNER_INVALID, or PARTNER_EXISTS writing nothing. */
@@ -174,8 +174,7 @@ export async function listPartnerChanges(db: Queryable, id: string, page: PageRe
   if (rows.length === 0 && after === 0 && !(await getPartner(db, id))) {
     throw new CredfedError('PARTNER_NOT_FOUND', `no partner "${id}"`, { partnerId: id });
   }
-  const items = rows.slice(0, size).map(changeFromRow);
-  return rows.length > size ? { items, nextPageToken: encodePageToken(String(items[items.length - 1]!.revision)) } : { items };
+  return pageOf(rows, size, changeFromRow, (c) => String(c.revision));
 }
 
 /**
@@ -289,16 +288,4 @@ function checkBy(by: ChangeBy): ChangeBy {
 function checked<T>(r: Result<T, string[]>): T {
   if (r.error !== undefined) throw new CredfedError('PARTNER_INVALID', r.error.join('; '), { problems: r.error });
   return r.value;
-}
-
-function pageSizeOf(n: number | undefined): number {
-  const size = parsePageSize(n);
-  if (size.error !== undefined) throw new CredfedError('PARTNER_INVALID', size.error);
-  return size.value;
-}
-
-function keyOf(token: string, isKey: (k: string) => boolean): string {
-  const key = decodePageToken(token, isKey);
-  if (key.error !== undefined) throw new CredfedError('PAGE_TOKEN_INVALID', key.error);
-  return key.value;
 }

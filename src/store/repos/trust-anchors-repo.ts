@@ -2,9 +2,9 @@
  * SQL of the foreign CAs bound to partners (table `trust_anchors`, migration
  * 0005). Functions take a Queryable so callers compose them in one transaction.
  */
-import { CredfedError } from '../../core/errors.js';
-import { decodePageToken, encodePageToken, parsePageSize, type Page } from '../../partners/page-token.js';
+import type { Page } from '../../partners/page-token.js';
 import { PARTNER_ID } from '../../partners/validate-partner.js';
+import { keyOf, pageOf, pageSizeOf } from './keyset-page.js';
 import type { Queryable } from './queryable.js';
 
 /** One foreign CA, bound to one partner, with its last imported CRL. */
@@ -45,21 +45,15 @@ export async function getTrustAnchor(db: Queryable, partnerId: string, opts: { f
  * a page size that is not a whole number ≥ 1.
  */
 export async function listTrustAnchorPage(db: Queryable, page: { pageSize?: number; pageToken?: string } = {}): Promise<Page<TrustAnchorRow>> {
-  const size = parsePageSize(page.pageSize);
-  if (size.error !== undefined) throw new CredfedError('PARTNER_INVALID', size.error);
-  let after: string | null = null;
-  if (page.pageToken !== undefined && page.pageToken !== '') {
-    const key = decodePageToken(page.pageToken, (k) => PARTNER_ID.test(k));
-    if (key.error !== undefined) throw new CredfedError('PAGE_TOKEN_INVALID', key.error);
-    after = key.value;
-  }
+  const size = pageSizeOf(page.pageSize);
+  // An empty token is the first page here (partner lists refuse it).
+  const after = page.pageToken ? keyOf(page.pageToken, (k) => PARTNER_ID.test(k)) : null;
   const { rows } = await db.query(
     `SELECT ${COLUMNS} FROM trust_anchors WHERE $1::text IS NULL OR partner_id COLLATE "C" > $1::text
      ORDER BY partner_id COLLATE "C" LIMIT $2`,
-    [after, size.value + 1],
+    [after, size + 1],
   );
-  const items = rows.slice(0, size.value).map(anchorFromRow);
-  return rows.length > size.value ? { items, nextPageToken: encodePageToken(items[items.length - 1]!.partnerId) } : { items };
+  return pageOf(rows, size, anchorFromRow, (a) => a.partnerId);
 }
 
 /** Writes a partner's anchor, replacing the one it had (call inside the transaction that binds the partner). */
