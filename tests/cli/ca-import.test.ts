@@ -8,28 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { credfed, type Run } from '../helpers/cli-run.js';
+import { fails, ok } from '../helpers/cli-expect.js';
+import { credfed } from '../helpers/cli-run.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { opensslCa, type OpensslCa } from '../integration/trust-import/openssl-ca.js';
 import { OPENSSL } from '../unit/ca/openssl-helpers.js';
 
 const SLOW = 180_000;
 const DAY = 86_400_000;
-
-async function ok(args: readonly string[]): Promise<Run> {
-  const run = await credfed(args);
-  expect(run.stderr, `credfed ${args.join(' ')}`).not.toContain('unexpected error');
-  expect(run.code, `credfed ${args.join(' ')}\n${run.stderr}`).toBe(0);
-  return run;
-}
-
-async function fails(args: readonly string[], code: string): Promise<Run> {
-  const run = await credfed(args);
-  expect(run.code, `credfed ${args.join(' ')}\n${run.stderr}`).toBe(1);
-  expect(run.stderr).toContain(code);
-  expect(run.stderr).not.toContain('unexpected error');
-  return run;
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-ca-import-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -12,27 +12,11 @@ import { openStore } from '../../src/store/store.js';
 import { freePort, startInProcess } from '../helpers/federation-fixture.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { openssl, opensslCsr } from '../unit/ca/openssl-helpers.js';
-import { credfed, type Run } from '../helpers/cli-run.js';
+import { fails, ok } from '../helpers/cli-expect.js';
+import { credfed } from '../helpers/cli-run.js';
 
 const NODE_ID = 'city';
 const SLOW = 180_000;
-
-/** Expects success; returns the run. */
-async function ok(args: readonly string[]): Promise<Run> {
-  const run = await credfed(args);
-  expect(run.stderr, `credfed ${args.join(' ')}`).not.toContain('unexpected error');
-  expect(run.code, `credfed ${args.join(' ')}\n${run.stderr}`).toBe(0);
-  return run;
-}
-
-/** Expects exit 1 with the error code on stderr. */
-async function fails(args: readonly string[], code: string): Promise<Run> {
-  const run = await credfed(args);
-  expect(run.code, `credfed ${args.join(' ')}\n${run.stderr}`).toBe(1);
-  expect(run.stderr).toContain(code);
-  expect(run.stderr).not.toContain('unexpected error');
-  return run;
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-ca-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
