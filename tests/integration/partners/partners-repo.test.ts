@@ -3,7 +3,6 @@
 // nothing half-written on failure, keyset paging, seeding from the file.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PartnerConfig } from '../../../src/config/node-config.js';
-import { CredfedError, type ErrorCode } from '../../../src/core/errors.js';
 import {
   addPartner,
   getPartner,
@@ -14,6 +13,7 @@ import {
   updatePartner,
 } from '../../../src/store/repos/partners-repo.js';
 import type { Store } from '../../../src/store/store.js';
+import { codeOf } from '../../helpers/error-code.js';
 import { createTestStore, type TestStore } from '../../helpers/store-fixture.js';
 
 let test: TestStore;
@@ -28,16 +28,6 @@ beforeEach(async () => {
   await store.query('DELETE FROM partner_changes');
   await store.query('DELETE FROM partners');
 });
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    if (e instanceof CredfedError) return e.code;
-    throw e;
-  }
-}
 
 async function counts(): Promise<{ partners: number; changes: number }> {
   const { rows } = await store.query<{ partners: string; changes: string }>(

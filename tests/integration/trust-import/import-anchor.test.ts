@@ -10,12 +10,13 @@ import { initCa } from '../../../src/ca/ca-init.js';
 import { unlockCa } from '../../../src/ca/ca-unlock.js';
 import { publishCrl } from '../../../src/ca/publish-crl.js';
 import { fixedClock } from '../../../src/core/clock.js';
-import { CredfedError, type ErrorCode } from '../../../src/core/errors.js';
+import type { ErrorCode } from '../../../src/core/errors.js';
 import { addPartner, getPartner, listPartnerChanges } from '../../../src/store/repos/partners-repo.js';
 import { getTrustAnchor, listTrustAnchorPage } from '../../../src/store/repos/trust-anchors-repo.js';
 import type { Store } from '../../../src/store/store.js';
 import { importTrustAnchor } from '../../../src/trust/import-anchor.js';
 import { importAnchorCrl } from '../../../src/trust/import-crl.js';
+import { codeOf } from '../../helpers/error-code.js';
 import { createTestStore, type TestStore } from '../../helpers/store-fixture.js';
 import { OPENSSL } from '../../unit/ca/openssl-helpers.js';
 import { opensslCa, type OpensslCa } from './openssl-ca.js';
@@ -30,16 +31,6 @@ let regionB: OpensslCa;
 let impostor: OpensslCa;
 let regionC: OpensslCa;
 const clock = fixedClock(new Date());
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    if (e instanceof CredfedError) return e.code;
-    throw e;
-  }
-}
 
 /** SHA-256 of the SubjectPublicKeyInfo DER, computed by OpenSSL. */
 function opensslSpkiSha256(caFile: string): string {
