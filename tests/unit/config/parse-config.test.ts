@@ -37,7 +37,9 @@ describe('parseConfig', () => {
       federation: DEFAULTS.federation,
       listen: { host: '127.0.0.1', port: 7400 },
       store: { databaseUrl: undefined, dataDir: '/etc/credfed/data' },
-      tls: { ca: '/etc/credfed/certs/ca.crt', cert: '/etc/credfed/certs/county-a.crt', key: '/etc/credfed/certs/county-a.key' },
+      tls: { ca: '/etc/credfed/certs/ca.crt', cert: '/etc/credfed/certs/county-a.crt', key: '/etc/credfed/certs/county-a.key', crl: undefined },
+      ca: { passphraseFile: undefined },
+      metrics: { listen: undefined },
       partners: [],
       limits: DEFAULTS.limits,
       sync: DEFAULTS.sync,
@@ -50,7 +52,7 @@ describe('parseConfig', () => {
   it('keeps absolute paths as they are', () => {
     const doc = { ...minimal(), tls: { ca: '/pki/ca.crt', cert: '/pki/a.crt', key: '/pki/a.key' }, store: { dataDir: '/var/lib/credfed' } };
     const config = parse(doc).value!;
-    expect(config.tls).toEqual({ ca: '/pki/ca.crt', cert: '/pki/a.crt', key: '/pki/a.key' });
+    expect(config.tls).toEqual({ ca: '/pki/ca.crt', cert: '/pki/a.crt', key: '/pki/a.key', crl: undefined });
     expect(config.store.dataDir).toBe('/var/lib/credfed');
   });
 
@@ -63,8 +65,14 @@ describe('parseConfig', () => {
       log: { level: 'debug' },
       limits: { maxMessageBytes: 1_048_576 },
       sync: { batchSize: 100, window: 2, retentionDays: 0, leaseSeconds: 10, pollMs: 50, maxBackoffMs: 1000 },
+      tls: { ...minimal().tls, crl: 'certs/city.crl' },
+      ca: { passphraseFile: '/run/secrets/ca.pass' },
+      metrics: { listen: '127.0.0.1:9464' },
     };
     const config = parse(doc).value!;
+    expect(config.tls.crl).toBe('/etc/credfed/certs/city.crl');
+    expect(config.ca.passphraseFile).toBe('/run/secrets/ca.pass');
+    expect(config.metrics.listen).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(config).toMatchObject({
       nodeId: 'city',
       federation: 'liaoning',
@@ -105,6 +113,8 @@ describe('parseConfig', () => {
     ['bad federation', { ...minimal(), node: { id: 'county-a', federation: 'x' } }, 'node.federation:'],
     ['port out of range', { ...minimal(), listen: '127.0.0.1:70000' }, 'listen:'],
     ['limit below its minimum', { ...minimal(), limits: { maxMessageBytes: 10 } }, 'limits.maxMessageBytes:'],
+    ['metrics.listen without a port', { ...minimal(), metrics: { listen: 'localhost' } }, 'metrics.listen:'],
+    ['ca.passphraseFile that is not text', { ...minimal(), ca: { passphraseFile: 7 } }, 'ca.passphraseFile:'],
     ['fractional batch size', { ...minimal(), sync: { batchSize: 1.5 } }, 'sync.batchSize:'],
     ['window as text', { ...minimal(), sync: { window: 'four' } }, 'sync.window:'],
     ['partners not a list', { ...minimal(), partners: { city: {} } }, 'partners:'],
