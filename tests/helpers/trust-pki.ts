@@ -16,7 +16,7 @@ import { revokeCertificate } from '../../src/ca/revoke-certificate.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { privateKeyToPem } from '../../src/pki/key-pair.js';
 import type { TlsFilePaths } from '../../src/pki/tls-files.js';
-import type { Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/store/store.js';
 
 export const CA_PASSPHRASE = 'correct horse battery staple';
 const DAY = 86_400_000;
@@ -51,6 +51,27 @@ export async function initRegion(store: Store, opts: { nodeId: string; federatio
   const caFile = path.join(dir, 'ca.crt');
   fs.writeFileSync(caFile, unlocked.row.certPem);
   return { dir, caFile, caPem: unlocked.row.certPem, store, federation, nodeId: opts.nodeId };
+}
+
+/**
+ * Opens a store (closed again before returning), registers `partners` in it,
+ * initialises a region's CA there and runs `prepare` on it (issue leaves,
+ * publish the CRL). Set `region.store` to the gateway's store once it runs.
+ */
+export async function prepareRegion(
+  storeConfig: Parameters<typeof openStore>[0],
+  opts: { nodeId: string; partners: readonly string[] },
+  prepare: (region: Region) => Promise<void>,
+): Promise<Region> {
+  const store = await openStore(storeConfig);
+  try {
+    await registerPartners(store, opts.partners);
+    const region = await initRegion(store, { nodeId: opts.nodeId });
+    await prepare(region);
+    return region;
+  } finally {
+    await store.close();
+  }
 }
 
 function contextOf(region: Region, clock: Clock = systemClock): CaContext {

@@ -9,11 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../src/server/gateway.js';
 import { getCa } from '../../../src/store/repos/certificates-repo.js';
-import { openStore } from '../../../src/store/store.js';
 import { freePort, waitFor } from '../../helpers/federation-fixture.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 import { HANDSHAKE_REFUSED, probeNew, startTrustGateway } from '../../helpers/trust-gateway.js';
-import { initRegion, issueLeaf, publishRegionCrl, registerPartners, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
+import { issueLeaf, prepareRegion, publishRegionCrl, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
 import { openssl } from '../../unit/ca/openssl-helpers.js';
 
 const DAY = 86_400_000;
@@ -31,30 +30,20 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-trust-hs-'));
   cityStore = await createTestStoreConfig();
   strangerStore = await createTestStoreConfig();
-  const setup = await openStore(cityStore);
-  try {
-    await registerPartners(setup, ['county-a', 'county-b']);
-    region = await initRegion(setup, { nodeId: 'city' });
-    leaves.city = await issueLeaf(region, 'city');
-    leaves.good = await issueLeaf(region, 'county-a', { name: 'good' });
-    leaves.toRevoke = await issueLeaf(region, 'county-b', { name: 'to-revoke' });
+  region = await prepareRegion(cityStore, { nodeId: 'city', partners: ['county-a', 'county-b'] }, async (r) => {
+    leaves.city = await issueLeaf(r, 'city');
+    leaves.good = await issueLeaf(r, 'county-a', { name: 'good' });
+    leaves.toRevoke = await issueLeaf(r, 'county-b', { name: 'to-revoke' });
     const past = Date.now() - 400 * DAY;
-    leaves.expired = await issueLeaf(region, 'county-a', { name: 'expired', clock: { now: () => new Date(past) }, validDays: 30 });
+    leaves.expired = await issueLeaf(r, 'county-a', { name: 'expired', clock: { now: () => new Date(past) }, validDays: 30 });
     const future = Date.now() + 10 * DAY;
-    leaves.notYet = await issueLeaf(region, 'county-a', { name: 'not-yet', clock: { now: () => new Date(future) } });
-    await publishRegionCrl(region);
-  } finally {
-    await setup.close();
-  }
+    leaves.notYet = await issueLeaf(r, 'county-a', { name: 'not-yet', clock: { now: () => new Date(future) } });
+    await publishRegionCrl(r);
+  });
   // Another CA (same default subject name "credfed demo CA") in another store, issuing for the same partner id.
-  const other = await openStore(strangerStore);
-  try {
-    await registerPartners(other, ['county-a']);
-    const stranger = await initRegion(other, { nodeId: 'elsewhere' });
+  await prepareRegion(strangerStore, { nodeId: 'elsewhere', partners: ['county-a'] }, async (stranger) => {
     leaves.unknownCa = await issueLeaf(stranger, 'county-a', { name: 'unknown-ca', trustFile: region.caFile });
-  } finally {
-    await other.close();
-  }
+  });
   port = await freePort();
   city = await startTrustGateway({
     id: 'city',

@@ -14,13 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FederationClient } from '../../../src/gen/credfed/v1/federation.js';
 import { sampleRecord } from '../../../src/sample/sample-records.js';
 import type { Gateway } from '../../../src/server/gateway.js';
-import { openStore } from '../../../src/store/store.js';
 import { freePort, waitFor } from '../../helpers/federation-fixture.js';
 import { pushBatches } from '../../helpers/push-call.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 import { serverSerial } from '../../helpers/tls-probe.js';
 import { clientWith, probe, startTrustGateway } from '../../helpers/trust-gateway.js';
-import { initRegion, issueLeaf, publishRegionCrl, registerPartners, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
+import { issueLeaf, prepareRegion, publishRegionCrl, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
 import { openPush } from '../partners/open-push.js';
 
 const DEADLINE_MS = 5_000;
@@ -36,19 +35,14 @@ const clients: FederationClient[] = [];
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-trust-revoke-'));
   cityStore = await createTestStoreConfig();
-  const setup = await openStore(cityStore);
-  try {
-    await registerPartners(setup, ['county-a', 'county-b']);
-    region = await initRegion(setup, { nodeId: 'city' });
-    leaves.city = await issueLeaf(region, 'city');
-    leaves.a1 = await issueLeaf(region, 'county-a', { name: 'a1' });
-    leaves.a2 = await issueLeaf(region, 'county-a', { name: 'a2' });
-    leaves.b = await issueLeaf(region, 'county-b');
-    leaves.city2 = await issueLeaf(region, 'city', { name: 'city2' });
-    await publishRegionCrl(region);
-  } finally {
-    await setup.close();
-  }
+  region = await prepareRegion(cityStore, { nodeId: 'city', partners: ['county-a', 'county-b'] }, async (r) => {
+    leaves.city = await issueLeaf(r, 'city');
+    leaves.a1 = await issueLeaf(r, 'county-a', { name: 'a1' });
+    leaves.a2 = await issueLeaf(r, 'county-a', { name: 'a2' });
+    leaves.b = await issueLeaf(r, 'county-b');
+    leaves.city2 = await issueLeaf(r, 'city', { name: 'city2' });
+    await publishRegionCrl(r);
+  });
   // The gateway's own files live at fixed paths so the test can replace their contents.
   const own = { caFile: region.caFile, certFile: path.join(dir, 'city.crt'), keyFile: path.join(dir, 'city.key') };
   fs.copyFileSync(leaves.city!.certFile, own.certFile);

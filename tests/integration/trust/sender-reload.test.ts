@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { generateRecords } from '../../../src/sample/sample-records.js';
 import type { Gateway } from '../../../src/server/gateway.js';
-import { openStore } from '../../../src/store/store.js';
 import { freePort, waitFor } from '../../helpers/federation-fixture.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 import { probeNew, startTrustGateway } from '../../helpers/trust-gateway.js';
-import { initRegion, issueLeaf, publishRegionCrl, registerPartners, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
+import { issueLeaf, prepareRegion, publishRegionCrl, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
 
 let dir: string;
 let cityStore: TestStoreConfig;
@@ -29,17 +28,12 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-trust-sender-'));
   cityStore = await createTestStoreConfig();
   countyStore = await createTestStoreConfig();
-  const setup = await openStore(cityStore);
-  try {
-    await registerPartners(setup, ['county-a']);
-    region = await initRegion(setup, { nodeId: 'city' });
-    leaves.city = await issueLeaf(region, 'city');
-    leaves.a1 = await issueLeaf(region, 'county-a', { name: 'a1' });
-    leaves.a2 = await issueLeaf(region, 'county-a', { name: 'a2' });
-    await publishRegionCrl(region);
-  } finally {
-    await setup.close();
-  }
+  region = await prepareRegion(cityStore, { nodeId: 'city', partners: ['county-a'] }, async (r) => {
+    leaves.city = await issueLeaf(r, 'city');
+    leaves.a1 = await issueLeaf(r, 'county-a', { name: 'a1' });
+    leaves.a2 = await issueLeaf(r, 'county-a', { name: 'a2' });
+    await publishRegionCrl(r);
+  });
   own.certFile = path.join(dir, 'county-a.crt');
   own.keyFile = path.join(dir, 'county-a.key');
   fs.copyFileSync(leaves.a1!.certFile, own.certFile);
