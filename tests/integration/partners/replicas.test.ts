@@ -7,15 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FederationClient } from '../../../src/gen/credfed/v1/federation.js';
 import { sampleRecord } from '../../../src/sample/sample-records.js';
-import type { Gateway } from '../../../src/server/gateway.js';
 import { setPartnerStatus } from '../../../src/store/repos/partners-repo.js';
 import { openStore, type Store } from '../../../src/store/store.js';
 import { createPki, federationClientAs, freePort, startInProcess, waitFor, writeNodeConfig, type Pki } from '../../helpers/federation-fixture.js';
 import { pushBatches } from '../../helpers/push-call.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
-import { openPush } from './open-push.js';
+import { endingsOf, openPushOnEach, stopReplicas, type Replica } from './replica-streams.js';
 
 const DEADLINE_MS = 5_000;
 
@@ -24,7 +22,7 @@ describe.runIf(process.env.DATABASE_URL)('two city replicas on one PostgreSQL', 
   let dir: string;
   let cityStore: TestStoreConfig;
   let admin: Store;
-  const replicas: { gateway: Gateway; port: number; client?: FederationClient }[] = [];
+  const replicas: Replica[] = [];
 
   beforeAll(async () => {
     pki = await createPki(['city', 'county-a']);
@@ -40,8 +38,7 @@ describe.runIf(process.env.DATABASE_URL)('two city replicas on one PostgreSQL', 
   });
 
   afterAll(async () => {
-    replicas.forEach((r) => r.client?.close());
-    await Promise.allSettled(replicas.map((r) => r.gateway.stop()));
+    await stopReplicas(replicas);
     await admin?.close();
     await cityStore?.cleanup();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -49,19 +46,13 @@ describe.runIf(process.env.DATABASE_URL)('two city replicas on one PostgreSQL', 
   });
 
   it('each replica applies a suspension and a resume within 5 s', async () => {
-    const streams = [];
-    for (const r of replicas) {
-      r.client = await federationClientAs(pki.certs.nodes['county-a']!, 'city', r.port);
-      const stream = openPush(r.client);
-      await stream.resumeSeq();
-      streams.push(stream);
-    }
+    const streams = await openPushOnEach(replicas, (port) => federationClientAs(pki.certs.nodes['county-a']!, 'city', port));
     expect((await streams[0]!.sendAndAck([{ seq: 1, record: sampleRecord('county-a', '210112', 1) }])).accepted).toBe(1);
 
     await setPartnerStatus(admin, 'county-a', 'suspended', { actor: 'cli:ops' });
 
     // One deadline for both: they apply the change independently.
-    const ended = await Promise.all(streams.map((stream, i) => waitFor(() => stream.ended(), DEADLINE_MS, `the stream on replica ${i} to end`)));
+    const ended = await endingsOf(streams, DEADLINE_MS);
     for (const e of ended) expect(e).toMatchObject({ code: grpc.status.UNAUTHENTICATED, reason: 'PEER_CUT_OFF' });
     for (const r of replicas) {
       const out = await pushBatches(r.client!, [[{ seq: 2, record: sampleRecord('county-a', '210112', 2) }]], DEADLINE_MS);

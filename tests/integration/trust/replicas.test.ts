@@ -8,16 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FederationClient } from '../../../src/gen/credfed/v1/federation.js';
 import { sampleRecord } from '../../../src/sample/sample-records.js';
-import type { Gateway } from '../../../src/server/gateway.js';
 import { openStore, type Store } from '../../../src/store/store.js';
-import { freePort, waitFor } from '../../helpers/federation-fixture.js';
+import { freePort } from '../../helpers/federation-fixture.js';
 import { pushBatches } from '../../helpers/push-call.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 import { HANDSHAKE_REFUSED, clientWith, probeNew, startTrustGateway } from '../../helpers/trust-gateway.js';
 import { initRegion, issueLeaf, publishRegionCrl, registerPartners, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
-import { openPush } from '../partners/open-push.js';
+import { endingsOf, openPushOnEach, stopReplicas, type Replica } from '../partners/replica-streams.js';
 
 const DEADLINE_MS = 5_000;
 
@@ -27,7 +25,7 @@ describe.runIf(process.env.DATABASE_URL)('two city replicas on one PostgreSQL', 
   let admin: Store;
   let region: Region;
   let leafA: Leaf;
-  const replicas: { gateway: Gateway; port: number; client?: FederationClient }[] = [];
+  const replicas: Replica[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-trust-replicas-'));
@@ -54,8 +52,7 @@ describe.runIf(process.env.DATABASE_URL)('two city replicas on one PostgreSQL', 
   });
 
   afterAll(async () => {
-    replicas.forEach((r) => r.client?.close());
-    await Promise.allSettled(replicas.map((r) => r.gateway.stop()));
+    await stopReplicas(replicas);
     await admin?.close();
     await cityStore?.cleanup();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -63,18 +60,12 @@ describe.runIf(process.env.DATABASE_URL)('two city replicas on one PostgreSQL', 
   });
 
   it('each replica cuts a revoked certificate within 5 s', async () => {
-    const streams = [];
-    for (const r of replicas) {
-      r.client = await clientWith(leafA, 'city', r.port);
-      const stream = openPush(r.client);
-      await stream.resumeSeq();
-      streams.push(stream);
-    }
+    const streams = await openPushOnEach(replicas, (port) => clientWith(leafA, 'city', port));
 
     await revokeLeaf(region, leafA.serial);
 
     // One deadline for both: they apply the change independently.
-    const ended = await Promise.all(streams.map((stream, i) => waitFor(() => stream.ended(), DEADLINE_MS, `the stream on replica ${i} to end`)));
+    const ended = await endingsOf(streams, DEADLINE_MS);
     for (const e of ended) expect(e).toMatchObject({ code: grpc.status.UNAUTHENTICATED, reason: 'PEER_CUT_OFF' });
     for (const r of replicas) {
       const out = await pushBatches(r.client!, [[{ seq: 1, record: sampleRecord('county-a', '210112', 1) }]], DEADLINE_MS);
