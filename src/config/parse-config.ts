@@ -151,6 +151,9 @@ export function parseHostPort(input: string): Result<{ host: string; port: numbe
   return ok({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
 }
 
+/** A host as written before ":port" (IPv6 in brackets), the inverse of parseHostPort. */
+export const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
 function isObject(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -7,6 +7,7 @@
 import { CrlKeeper } from '../ca/crl-keeper.js';
 import type { PublishedCrl } from '../ca/publish-crl.js';
 import type { NodeConfig } from '../config/node-config.js';
+import { formatHost } from '../config/parse-config.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/store.js';
 import { ExpiryMonitor } from './expiry-monitor.js';
@@ -68,5 +69,3 @@ export async function startExpiryWatch(opts: ExpiryWatchOptions): Promise<Expiry
     },
   };
 }
-
-const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
+import { formatHost } from '../config/parse-config.js';
 import { CredfedError } from '../core/errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -59,5 +60,3 @@ export async function startMetricsServer(registry: Metrics, listen: { host: stri
       })),
   };
 }
-
-const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

@@ -8,6 +8,7 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { NodeConfig } from '../config/node-config.js';
+import { formatHost } from '../config/parse-config.js';
 import { CredfedError } from '../core/errors.js';
 import type { Logger } from '../obs/logger.js';
 import type { PartnerConnections } from '../partners/partner-connections.js';
@@ -106,5 +107,3 @@ async function listenAll(host: string, port: number, accept: (socket: net.Socket
   }
   return servers;
 }
-
-const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
