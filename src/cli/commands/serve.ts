@@ -22,9 +22,10 @@ Options:
       --dev           create a development CA and this node's certificate at the
                       configured tls paths when they are missing (never in production)
 
-Environment overrides: CREDFED_NODE_ID, CREDFED_LISTEN, DATABASE_URL,
-CREDFED_DATA_DIR, CREDFED_TLS_CA, CREDFED_TLS_CERT, CREDFED_TLS_KEY,
-CREDFED_MAX_MESSAGE_BYTES, CREDFED_LOG_LEVEL.
+Environment overrides: CREDFED_NODE_ID, CREDFED_FEDERATION, CREDFED_LISTEN,
+DATABASE_URL, CREDFED_DATA_DIR, CREDFED_TLS_CA, CREDFED_TLS_CERT, CREDFED_TLS_KEY,
+CREDFED_TLS_CRL, CREDFED_CA_PASSPHRASE_FILE, CREDFED_MAX_MESSAGE_BYTES,
+CREDFED_LOG_LEVEL, CREDFED_METRICS_LISTEN.
 
 EXAMPLES
   credfed serve --config /etc/credfed/county-a.yaml
