@@ -9,15 +9,16 @@ import { batchKeys, checkBatch, commitBatch, type CheckedBatch } from './commit-
 import { OrderedCommits } from './ordered-commits.js';
 import type { IncomingPush } from './push-wire.js';
 
+/** Batches received but not yet acknowledged before reading pauses. */
+const MAX_WAITING_BATCHES = 16;
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /**
  * The receiving side of Federation.PushRecords: tells the sender where to
  * resume, then commits each batch in order and acknowledges it after commit.
  * Resolves when the sender half-closes or cancels; rejects on a protocol error
  * (the wrapper turns that into the stream's status).
  */
-/** Batches received but not yet acknowledged before reading pauses. */
-const MAX_WAITING_BATCHES = 16;
-
 export function pushRecordsHandler(store: Store) {
   // Overlapping transactions need connections of their own: PostgreSQL, not the one-session embedded store.
   const parallel = store.backend === 'postgres' ? 2 : 1;
@@ -58,11 +59,12 @@ export function pushRecordsHandler(store: Store) {
           return;
         }
         if (++waiting >= MAX_WAITING_BATCHES) call.pause();
-        const order = { afterSeq, previous: undefined as unknown as Promise<unknown> };
+        const after = afterSeq;
         afterSeq = Math.max(afterSeq, checked.items.at(-1)!.seq);
-        const committed = commits.add(batchKeys(checked), (previous) =>
+        // One at a time (embedded store): nothing can overlap, so no keys to compare.
+        const committed = commits.add(parallel > 1 ? batchKeys(checked) : NO_KEYS, (previous) =>
           // The sender was cut off (suspended) or the stream failed: commit nothing more.
-          failed || ctx.signal.aborted ? Promise.resolve(undefined) : commitBatch(store, partner, checked, { ...order, previous }),
+          failed || ctx.signal.aborted ? Promise.resolve(undefined) : commitBatch(store, partner, checked, { afterSeq: after, previous }),
         );
         acks = acks
           .then(() => committed)

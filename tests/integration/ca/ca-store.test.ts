@@ -15,7 +15,8 @@ import { publishCrl } from '../../../src/ca/publish-crl.js';
 import { renewCertificate } from '../../../src/ca/renew-certificate.js';
 import { revokeCertificate } from '../../../src/ca/revoke-certificate.js';
 import { fixedClock } from '../../../src/core/clock.js';
-import { CredfedError, type ErrorCode } from '../../../src/core/errors.js';
+import type { ErrorCode } from '../../../src/core/errors.js';
+import { codeOf } from '../../helpers/error-code.js';
 import { identityFromSubjectAltName } from '../../../src/pki/identity.js';
 import { getCa, getCertificate } from '../../../src/store/repos/certificates-repo.js';
 import type { Store } from '../../../src/store/store.js';
@@ -25,16 +26,6 @@ import { openssl, opensslCsr, tempDir, writePem } from '../../unit/ca/openssl-he
 const PASS = 'correct horse battery staple';
 const BACKUP_PASS = 'another long backup passphrase';
 const DAY = 86_400_000;
-
-async function codeOf(work: () => Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await work();
-  } catch (e) {
-    if (e instanceof CredfedError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 async function addPartner(store: Store, id: string): Promise<void> {
   await store.query(`INSERT INTO partners (partner_id, display_name, kind) VALUES ($1, $1, 'child_county')`, [id]);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openBackup, sealBackup } from '../../../src/ca/backup-file.js';
-import { CredfedError, type ErrorCode } from '../../../src/core/errors.js';
+import { codeOf } from '../../helpers/error-code.js';
 
 const PASS = 'a backup passphrase';
 const content = Buffer.from(JSON.stringify({ hello: '信用', n: [1, 2, 3] }));
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
-  return p.then(
-    () => undefined,
-    (e: unknown) => {
-      if (e instanceof CredfedError) return e.code;
-      throw e;
-    },
-  );
-}
 
 describe('backup file format', () => {
   it('round-trips, with a versioned header and no plaintext in the file', async () => {

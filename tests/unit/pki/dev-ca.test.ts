@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
-import { CredfedError, type ErrorCode } from '../../../src/core/errors.js';
+import { codeOf } from '../../helpers/error-code.js';
 import { loadCa, signCertificate } from '../../../src/pki/ca-signer.js';
 import { createCa, issueCertificate, type CreatedCa, type IssuedCertificate } from '../../../src/pki/dev-ca.js';
 import { identityFromSubjectAltName } from '../../../src/pki/identity.js';
@@ -11,16 +11,6 @@ import { generateRsaKeyPair } from '../../../src/pki/key-pair.js';
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-async function codeOf(work: () => unknown): Promise<ErrorCode | undefined> {
-  try {
-    await work();
-  } catch (e) {
-    if (e instanceof CredfedError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 function extension(pem: string, name: string): Record<string, unknown> {
   const ext = forge.pki.certificateFromPem(pem).getExtension(name);

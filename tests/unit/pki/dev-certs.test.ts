@@ -3,18 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
-import { CredfedError, type ErrorCode } from '../../../src/core/errors.js';
+import type { CredfedError } from '../../../src/core/errors.js';
+import { codeOf } from '../../helpers/error-code.js';
 import { ensureDevCertificates, type DevCertificates } from '../../../src/pki/dev-certs.js';
-
-async function codeOf(work: () => Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await work();
-  } catch (e) {
-    if (e instanceof CredfedError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('ensureDevCertificates', () => {
   let root: string;
