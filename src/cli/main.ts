@@ -7,8 +7,9 @@ import { syncStatusCommand } from './commands/sync-status.js';
 import { upCommand } from './commands/up.js';
 import { caCommands } from './commands/ca/index.js';
 import { partnerCommands } from './commands/partner/index.js';
+import { idsCommands } from './commands/ids/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),
