@@ -17,6 +17,19 @@ export interface IdError {
   readonly position?: number;
 }
 
+/** Control, format, separator, surrogate, private-use and unassigned characters: shown by code point, never raw. */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]$/u;
+
+/**
+ * A character as a message shows it: quoted when printable ('I'), by code
+ * point otherwise (U+001B), so that no message carries a terminal escape,
+ * a line break or an invisible character.
+ */
+export function showChar(char: string): string {
+  if (!INVISIBLE.test(char)) return `'${char}'`;
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** The identifier is empty after normalization. */
 export function emptyError(): IdError {
   return { rule: 'empty', message: 'empty: no identifier was given' };
@@ -44,7 +57,7 @@ export function charsetError(char: string, index: number, schemeName: string): I
   const position = index + 1;
   return {
     rule: 'charset',
-    message: `character set: '${char}' at position ${position} is not allowed in ${schemeName}`,
+    message: `character set: ${showChar(char)} at position ${position} is not allowed in ${schemeName}`,
     found: char,
     position,
   };

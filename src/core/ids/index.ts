@@ -1,6 +1,20 @@
 /** Identifiers (DESIGN.md §2.1): normalization, per-scheme validation and scheme detection. Pure, no I/O. */
 
-export { type IdError, type IdRule } from './errors.ts';
+export { showChar, type IdError, type IdRule } from './errors.ts';
+export {
+  checkIdentifier,
+  excerpt,
+  isCheckScheme,
+  EXCERPT_LENGTH,
+  type CheckOptions,
+  type CheckRule,
+  type CheckScheme,
+  type IdentifierCheck,
+  type SchemeBasis,
+  type UsccDerivation,
+} from './check-identifier.ts';
+export { provinceOf } from './divisions.ts';
+export { maskIdentifier, MASK_KEEP_FIRST, MASK_KEEP_LAST, type MaskOptions } from './mask.ts';
 export { normalizeIdentifier } from './normalize.ts';
 export {
   describeUscc,

@@ -7,6 +7,7 @@
 
 import { ok, err, type Result } from '../result.ts';
 import { checkError, dateError, type IdError } from './errors.ts';
+import { maskIdentifier } from './mask.ts';
 import { normalizeIdentifier } from './normalize.ts';
 import { shapeError } from './shape.ts';
 
@@ -77,9 +78,8 @@ export function validateRic(raw: string): Result<RicValue, IdError> {
  * and last 4 characters and replaces the rest with '*'
  * (`11010519491231002X` → `110***********002X`). A value of 7 characters
  * or fewer is masked completely, so that nothing of a fragment leaks.
+ * New code displays through {@link maskIdentifier} (first 6 and last 4 by default).
  */
 export function maskRic(value: string): string {
-  const normalized = normalizeIdentifier(value);
-  if (normalized.length <= 7) return '*'.repeat(normalized.length);
-  return normalized.slice(0, 3) + '*'.repeat(normalized.length - 7) + normalized.slice(-4);
+  return maskIdentifier(normalizeIdentifier(value), { keepFirst: 3, keepLast: 4 });
 }

@@ -5,9 +5,9 @@
  */
 
 import { ok, err, type Result } from '../result.ts';
-import { checkError, type IdError } from './errors.ts';
+import { charsetError, checkError, type IdError } from './errors.ts';
 import { normalizeIdentifier } from './normalize.ts';
-import { shapeError } from './shape.ts';
+import { characterAt, shapeError } from './shape.ts';
 
 /** The 31 characters of the code (no I, O, S, V, Z); a character's value is its index. */
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -52,25 +52,47 @@ export interface UsccDescription {
   readonly orgCode: string;
 }
 
+/** A character code's value in {@link USCC_ALPHABET}, or -1; indexed by UTF-16 code unit below 128. */
+const VALUE_OF = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < USCC_ALPHABET.length; i++) table[USCC_ALPHABET.charCodeAt(i)] = i;
+  return table;
+})();
+
+function valueAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? (VALUE_OF[code] ?? -1) : -1;
+}
+
 /**
  * Computes the check character over the first 17 characters.
  * @param body 17 characters, all in {@link USCC_ALPHABET}
  */
 export function usccCheckChar(body: string): string {
   let sum = 0;
-  for (let i = 0; i < WEIGHTS.length; i++) sum += USCC_ALPHABET.indexOf(body.charAt(i)) * (WEIGHTS[i] ?? 0);
+  for (let i = 0; i < WEIGHTS.length; i++) sum += valueAt(body, i) * (WEIGHTS[i] ?? 0);
   return USCC_ALPHABET.charAt((31 - (sum % 31)) % 31);
 }
 
-/** Validates a unified social credit code (normalizing it first). */
+/**
+ * Validates a unified social credit code (normalizing it first). The hot
+ * path of bulk checks (bench:ids): one pass over the characters, a table
+ * look-up per character, no allocation unless the code is rejected.
+ */
 export function validateUscc(raw: string): Result<UsccValue, IdError> {
   const normalized = normalizeIdentifier(raw);
-  const shape = shapeError(normalized, LENGTH, () => USCC_ALPHABET, NAME);
-  if (shape) return err(shape);
-  const expected = usccCheckChar(normalized.slice(0, LENGTH - 1));
+  if (normalized.length !== LENGTH) return err(shapeError(normalized, LENGTH, () => USCC_ALPHABET, NAME)!);
+  let sum = 0;
+  for (let i = 0; i < LENGTH - 1; i++) {
+    const value = valueAt(normalized, i);
+    if (value < 0) return err(charsetError(characterAt(normalized, i), i, NAME));
+    sum += value * (WEIGHTS[i] ?? 0);
+  }
+  const expected = USCC_ALPHABET.charAt((31 - (sum % 31)) % 31);
   const found = normalized.charAt(LENGTH - 1);
-  if (expected !== found) return err(checkError(expected, found, LENGTH));
-  return ok({ normalized });
+  if (expected === found) return ok({ normalized });
+  if (valueAt(normalized, LENGTH - 1) < 0) return err(charsetError(characterAt(normalized, LENGTH - 1), LENGTH - 1, NAME));
+  return err(checkError(expected, found, LENGTH));
 }
 
 /**
