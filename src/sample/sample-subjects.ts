@@ -19,8 +19,8 @@ export function sampleLegalPerson(rng: Prng, divisionCode: string): Subject {
     kind: SubjectKind.SUBJECT_KIND_LEGAL_PERSON,
     name: `${rng.pick(PLACES)}${rng.pick(PLACES)}${rng.pick(TRADES)}${rng.pick(FORMS)}`,
     identifiers: [
-      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_USCC, value: uscc },
-      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_ORG_CODE, value: `${orgBody}-${org[8]}` },
+      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_USCC, value: uscc, masked: '' },
+      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_ORG_CODE, value: `${orgBody}-${org[8]}`, masked: '' },
     ],
     legalRepresentative: samplePersonName(rng),
   };
@@ -35,7 +35,7 @@ export function sampleNaturalPerson(rng: Prng, divisionCode: string): Subject {
   return {
     kind: SubjectKind.SUBJECT_KIND_NATURAL_PERSON,
     name: samplePersonName(rng),
-    identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: body17 + ricCheckChar(body17) }],
+    identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: body17 + ricCheckChar(body17), masked: '' }],
     legalRepresentative: '',
   };
 }

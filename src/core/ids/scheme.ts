@@ -12,9 +12,10 @@ import { validateInstitutionNo, validateSocialOrgNo, validateTaxNo } from './oth
 import { validateRegNo } from './regno.ts';
 import { validateRic } from './ric.ts';
 import { validateUscc } from './uscc.ts';
+import { validatePseudonym } from '../persons/pseudonym.ts';
 
 /** The identifier schemes credfed knows. */
-export type IdScheme = 'uscc' | 'org' | 'regno' | 'ric' | 'tax' | 'institution' | 'social_org';
+export type IdScheme = 'uscc' | 'org' | 'regno' | 'ric' | 'tax' | 'institution' | 'social_org' | 'ric_pseudonym';
 
 /** The schemes with a check character, which {@link detectSchemes} considers. */
 export const CHECKED_SCHEMES = ['uscc', 'org', 'regno', 'ric'] as const satisfies readonly IdScheme[];
@@ -36,6 +37,7 @@ const VALIDATORS: Readonly<Record<IdScheme, Validator>> = {
   tax: validateTaxNo,
   institution: validateInstitutionNo,
   social_org: validateSocialOrgNo,
+  ric_pseudonym: validatePseudonym,
 };
 
 /** Validates `raw` under `scheme` (normalizing it first). */

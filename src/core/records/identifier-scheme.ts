@@ -10,6 +10,7 @@ const SCHEMES: ReadonlyMap<IdentifierScheme, IdScheme> = new Map([
   [IdentifierScheme.IDENTIFIER_SCHEME_TAX_NUMBER, 'tax'],
   [IdentifierScheme.IDENTIFIER_SCHEME_INSTITUTION_CERTIFICATE, 'institution'],
   [IdentifierScheme.IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE, 'social_org'],
+  [IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM, 'ric_pseudonym'],
 ]);
 
 export function coreScheme(scheme: IdentifierScheme): IdScheme | undefined {

@@ -59,7 +59,7 @@ export function validateRecord(
   if (subject.error) return err(subject.error);
   const same = subject.value.every((value, i) => value === record.subject!.identifiers[i]!.value);
   if (same) return ok(record);
-  const identifiers = record.subject!.identifiers.map((id, i) => ({ scheme: id.scheme, value: subject.value[i]! }));
+  const identifiers = record.subject!.identifiers.map((id, i) => ({ ...id, value: subject.value[i]! }));
   return ok({ ...record, subject: { ...record.subject!, identifiers } });
 }
 

@@ -17,7 +17,7 @@ const fresh = (prefix: string) => `${prefix}${String(++n).padStart(6, '0')}`;
 const subject = (name: string, ...ids: [IdentifierScheme, string][]): Subject => ({
   kind: SubjectKind.SUBJECT_KIND_LEGAL_PERSON,
   name,
-  identifiers: ids.map(([scheme, value]) => ({ scheme, value })),
+  identifiers: ids.map(([scheme, value]) => ({ scheme, value, masked: '' })),
   legalRepresentative: '',
 });
 

@@ -124,7 +124,7 @@ describe('county to city push over mutual TLS', () => {
     const badId = sampleRecord('county-b', '210124', 2);
     const usccAt = badId.subject!.identifiers.findIndex((i) => i.scheme === IdentifierScheme.IDENTIFIER_SCHEME_USCC);
     const wrongUscc = sampleRecord('county-b', '210124', 2).subject!.identifiers[usccAt]!.value.slice(0, 17) + '0';
-    badId.subject!.identifiers[usccAt] = { scheme: IdentifierScheme.IDENTIFIER_SCHEME_USCC, value: wrongUscc === badId.subject!.identifiers[usccAt]!.value ? `${wrongUscc.slice(0, 17)}1` : wrongUscc };
+    badId.subject!.identifiers[usccAt] = { scheme: IdentifierScheme.IDENTIFIER_SCHEME_USCC, value: wrongUscc === badId.subject!.identifiers[usccAt]!.value ? `${wrongUscc.slice(0, 17)}1` : wrongUscc, masked: '' };
     const foreign = sampleRecord('county-a', '210112', 999_999);
     const noCategory = { ...sampleRecord('county-b', '210124', 3), category: 0 };
     const out = await pushBatches(client, [

@@ -156,13 +156,13 @@ function buildRecord(header: CsvHeader, fields: readonly string[], ctx: MapRowCo
     if (!isResidentIdType(r.cell('idType'))) {
       r.reject('idType', 'RECORD_FIELD_INVALID', `natural persons are identified by a 身份证 number here, found the document type "${r.cell('idType')}"`);
     }
-    identifiers.push({ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: r.required('idNumber') });
+    identifiers.push({ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: r.required('idNumber'), masked: '' });
     identifierColumns.push('idNumber');
   } else {
     for (const key of IDENTIFIER_COLUMNS) {
       const value = r.cell(key);
       if (value === '') continue;
-      identifiers.push({ scheme: CODE_SCHEMES.get(key)!, value });
+      identifiers.push({ scheme: CODE_SCHEMES.get(key)!, value, masked: '' });
       identifierColumns.push(key);
     }
     if (identifiers.length === 0) {

@@ -88,6 +88,17 @@ export enum IdentifierScheme {
   IDENTIFIER_SCHEME_INSTITUTION_CERTIFICATE = 6,
   /** IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE - Social organisation registration certificate number (社会组织登记证号); no check character. */
   IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE = 7,
+  /**
+   * IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM - Keyed pseudonym of a resident identity number: what gateways store, match
+   * on and send instead of the clear number. The value is
+   * `<key id>:<base64url, no padding, of HMAC-SHA256(federation key,
+   * "credfed-ric-v1:" + normalised resident identity number)>` (the key id,
+   * a colon and 43 characters). A subject carries one such identifier per
+   * federation key in use (during a key rotation, several), and `masked`
+   * holds the display form of the number. Gateways of one federation share
+   * the key out of band; the key never travels in this contract.
+   */
+  IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -117,6 +128,9 @@ export function identifierSchemeFromJSON(object: any): IdentifierScheme {
     case 7:
     case "IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE":
       return IdentifierScheme.IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE;
+    case 8:
+    case "IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM":
+      return IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -142,6 +156,8 @@ export function identifierSchemeToJSON(object: IdentifierScheme): string {
       return "IDENTIFIER_SCHEME_INSTITUTION_CERTIFICATE";
     case IdentifierScheme.IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE:
       return "IDENTIFIER_SCHEME_SOCIAL_ORG_CERTIFICATE";
+    case IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM:
+      return "IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM";
     case IdentifierScheme.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -158,6 +174,14 @@ export interface Identifier {
    * validating and matching.
    */
   value: string;
+  /**
+   * Display form of a personal identifier whose value is a pseudonym
+   * (scheme IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM): the identity number with
+   * its middle hidden, e.g. `110105********002X` (first 6 and last 4 kept by
+   * default; each gateway's configuration decides). Empty for other schemes.
+   * For display only: never used for matching.
+   */
+  masked: string;
 }
 
 /** The person or organisation a record is about (行政相对人). */
@@ -177,7 +201,7 @@ export interface Subject {
 }
 
 function createBaseIdentifier(): Identifier {
-  return { scheme: 0, value: "" };
+  return { scheme: 0, value: "", masked: "" };
 }
 
 export const Identifier: MessageFns<Identifier> = {
@@ -187,6 +211,9 @@ export const Identifier: MessageFns<Identifier> = {
     }
     if (message.value !== "") {
       writer.uint32(18).string(message.value);
+    }
+    if (message.masked !== "") {
+      writer.uint32(26).string(message.masked);
     }
     return writer;
   },
@@ -220,6 +247,14 @@ export const Identifier: MessageFns<Identifier> = {
             message.value = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.masked = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -236,6 +271,7 @@ export const Identifier: MessageFns<Identifier> = {
     return {
       scheme: isSet(object.scheme) ? identifierSchemeFromJSON(object.scheme) : 0,
       value: isSet(object.value) ? globalThis.String(object.value) : "",
+      masked: isSet(object.masked) ? globalThis.String(object.masked) : "",
     };
   },
 
@@ -247,6 +283,9 @@ export const Identifier: MessageFns<Identifier> = {
     if (message.value !== "") {
       obj.value = message.value;
     }
+    if (message.masked !== "") {
+      obj.masked = message.masked;
+    }
     return obj;
   },
 
@@ -257,6 +296,7 @@ export const Identifier: MessageFns<Identifier> = {
     const message = createBaseIdentifier();
     message.scheme = object.scheme ?? 0;
     message.value = object.value ?? "";
+    message.masked = object.masked ?? "";
     return message;
   },
 };
