@@ -61,13 +61,16 @@ export async function applyRecords(
   });
   const accepted = [...winners.values()];
   if (accepted.length === 0) return outcomes;
-  const fresh = accepted.filter((w) => !existing.has(key(w.record.originId, w.record.recordId)));
-  const freshSubjects = await resolveSubjects(tx, fresh.map((w) => w.record.subject!));
-  const subjectOf = new Map(fresh.map((w, i) => [key(w.record.originId, w.record.recordId), freshSubjects[i]!]));
-  const rows = accepted.map((w) => {
+  // Every accepted version feeds the identifier graph (a new version may name
+  // the subject by more identifiers); a record keeps the subject it was first stored under.
+  const resolved = await resolveSubjects(
+    tx,
+    accepted.map((w) => ({ subject: w.record.subject!, source: opts.receivedFrom, ref: `${w.record.originId}/${w.record.recordId}` })),
+  );
+  const rows = accepted.map((w, i) => {
     const k = key(w.record.originId, w.record.recordId);
     const payload = w.payload ? Buffer.from(w.payload.buffer, w.payload.byteOffset, w.payload.byteLength) : encodeRecord(w.record);
-    return { ...w, subjectId: existing.get(k)?.subjectId ?? subjectOf.get(k)!, payload };
+    return { ...w, subjectId: existing.get(k)?.subjectId ?? resolved[i]!, payload };
   });
   await upsertRows(tx, rows, opts.receivedFrom);
   const entries: OutboxEntry[] = rows.map((r) => ({

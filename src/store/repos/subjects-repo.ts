@@ -1,84 +1,148 @@
 import { randomUUID } from 'node:crypto';
+import { evidenceOf, type Evidence } from '../../core/graph/evidence.js';
 import type { Subject } from '../../gen/credfed/v1/subject.js';
+import { recordDisputes } from './org-disputes.js';
 import type { Queryable } from './queryable.js';
+import { checkNames } from './subject-name-check.js';
 import { groupBySharedIdentifiers, idKey, type SubjectGroup } from './subject-groups.js';
+import { lookupIdentifiers } from './subject-lookup.js';
+import { reconcileGroup, type GroupContext } from './subject-reconcile.js';
+
+/** One description of a subject and where it came from. */
+export interface SubjectEvidence {
+  /** Kind, name and identifiers (validated and normalised). */
+  readonly subject: Subject;
+  /** Who says so: a partner id, 'local' (an import) or 'mapping:<file>'. */
+  readonly source: string;
+  /** What says so, shown with a conflict: e.g. 'county-a/P-001' or 'map.csv:12'. */
+  readonly ref: string;
+}
 
 /**
- * Finds or creates the subject of each given subject description, through its
- * identifiers. A subject first seen gets a new immutable subject id; identifiers
- * not yet linked are linked to the subject found. Conflicting links (one
- * identifier already naming another subject) are left as they are for review.
+ * Finds or creates the subject of each description through the identifier
+ * graph and links the identifiers it gives. Returns the canonical subject id
+ * of each description. Evidence that contradicts the graph (a legacy code of
+ * one USCC named with another, a USCC with a foreign organisation code, a
+ * USCC named materially differently by another source) is never applied: it
+ * goes to the review queue (identifier_conflicts).
  *
- * Insert first, look up only what was there: descriptions of this call that
- * share an identifier form one group with one candidate id; every identifier
- * is linked to its group's candidate unless already linked (one statement).
- * Only the identifiers that were linked before (or by a concurrent
- * transaction: the insert waits for it and then skips) are read back. A group
- * with such a link takes that subject, and the links it inserted are pointed
- * at it; a group without one keeps its candidate, which becomes a new subject.
- * Safe under concurrent transactions: the identifier insert decides the winner.
+ * The common cases take three statements for the whole batch (insert first,
+ * look up only what was there): a group of descriptions sharing identifiers
+ * whose identifiers are all new becomes a new subject; one whose identifiers
+ * are all linked to one subject (or adds only non-unique ones) lands there.
+ * Anything else — identifiers on several subjects, a new USCC or organisation
+ * code beside known identifiers — is reconciled group by group
+ * (subject-reconcile.ts). Safe under concurrent transactions: the identifier
+ * insert decides the winner, merges lock the subjects they touch.
  */
-export async function resolveSubjects(tx: Queryable, subjects: readonly Subject[]): Promise<string[]> {
-  const { groups, groupOf } = groupBySharedIdentifiers(subjects, randomUUID);
-  const inserted = await linkToCandidates(tx, groups);
-  const linkedBefore = await lookupIdentifiers(
+export async function resolveSubjects(tx: Queryable, items: readonly SubjectEvidence[]): Promise<string[]> {
+  const evidence = items.map((item) => evidenceOf(item.subject));
+  const groups = groupBySharedIdentifiers(evidence.map((e) => e.identifiers), randomUUID);
+  const consistent = groups.filter((g) => isConsistent(g));
+  const subjectOf: string[] = new Array(items.length);
+  const fresh = new Set<string>();
+  await resolveGroups(tx, consistent, items, evidence, subjectOf, fresh);
+  // Descriptions linked only through a chain that would join two USCCs or two
+  // organisation codes: each on its own, in order, so the graph decides.
+  for (const group of groups.filter((g) => !isConsistent(g))) {
+    for (const member of group.members) {
+      const single = groupBySharedIdentifiers([evidence[member]!.identifiers], randomUUID)[0]!;
+      await resolveGroups(tx, [{ ...single, members: [member] }], items, evidence, subjectOf, fresh);
+    }
+  }
+  await recordDisputes(tx, items, evidence, subjectOf);
+  await checkNames(tx, items, evidence, subjectOf, fresh);
+  return subjectOf;
+}
+
+/** At most one USCC and one organisation code across the group. */
+function isConsistent(group: SubjectGroup): boolean {
+  const values = new Map<number, string>();
+  for (const id of group.identifiers) {
+    if (!UNIQUE_SCHEMES.has(id.scheme)) continue;
+    const held = values.get(id.scheme);
+    if (held !== undefined && held !== id.value) return false;
+    values.set(id.scheme, id.value);
+  }
+  return true;
+}
+
+/** Schemes of which a subject holds one value (an admin may accept a second). */
+export const UNIQUE_SCHEMES: ReadonlySet<number> = new Set([1, 2]);
+
+async function resolveGroups(
+  tx: Queryable,
+  groups: readonly SubjectGroup[],
+  items: readonly SubjectEvidence[],
+  evidence: readonly Evidence[],
+  subjectOf: string[],
+  fresh: Set<string>,
+): Promise<void> {
+  const inserted = await linkToCandidates(tx, groups, items);
+  const found = await lookupIdentifiers(
     tx,
     groups.flatMap((g) => g.identifiers.filter((id) => !inserted.has(idKey(id.scheme, id.value)))),
   );
+  const newSubjects: SubjectGroup[] = [];
   const repoint: { scheme: number; value: string; subjectId: string }[] = [];
-  const fresh: SubjectGroup[] = [];
-  const finalIds = new Map<SubjectGroup, string>();
+  const slow: SubjectGroup[] = [];
   for (const group of groups) {
-    const existing = group.identifiers.map((id) => linkedBefore.get(idKey(id.scheme, id.value))).find((s) => s !== undefined);
-    if (existing === undefined) {
-      fresh.push(group);
-      finalIds.set(group, group.candidate);
+    const owners = new Set(group.identifiers.flatMap((id) => found.get(idKey(id.scheme, id.value)) ?? []));
+    const added = group.identifiers.filter((id) => inserted.has(idKey(id.scheme, id.value)));
+    let subjectId: string;
+    if (owners.size === 0) {
+      subjectId = group.candidate;
+      newSubjects.push(group);
+      fresh.add(subjectId);
+    } else if (owners.size === 1 && !added.some((id) => UNIQUE_SCHEMES.has(id.scheme))) {
+      subjectId = [...owners][0]!;
+      for (const id of added) repoint.push({ scheme: id.scheme, value: id.value, subjectId });
+    } else {
+      slow.push(group);
       continue;
     }
-    finalIds.set(group, existing);
-    for (const id of group.identifiers) {
-      if (inserted.has(idKey(id.scheme, id.value))) repoint.push({ scheme: id.scheme, value: id.value, subjectId: existing });
-    }
+    for (const m of group.members) subjectOf[m] = subjectId;
   }
   await repointLinks(tx, repoint);
-  await insertSubjects(tx, fresh);
-  return groupOf.map((g) => finalIds.get(g)!);
+  await insertSubjects(tx, newSubjects.map((g) => ({ id: g.candidate, item: items[g.members[0]!]! })));
+  for (const group of slow) {
+    const context: GroupContext = { group, items, evidence, found, inserted };
+    const subjectId = await reconcileGroup(tx, context);
+    if (subjectId === group.candidate) {
+      await insertSubjects(tx, [{ id: subjectId, item: items[group.members[0]!]! }]);
+      fresh.add(subjectId);
+    }
+    for (const m of group.members) subjectOf[m] = subjectId;
+  }
 }
 
 /** Links every identifier to its group's candidate where it is not linked yet; returns the keys linked now. */
-async function linkToCandidates(tx: Queryable, groups: readonly SubjectGroup[]): Promise<Set<string>> {
+async function linkToCandidates(tx: Queryable, groups: readonly SubjectGroup[], items: readonly SubjectEvidence[]): Promise<Set<string>> {
   const schemes: number[] = [];
   const values: string[] = [];
   const owners: string[] = [];
+  const sources: string[] = [];
   for (const g of groups) {
-    for (const id of g.identifiers) (schemes.push(id.scheme), values.push(id.value), owners.push(g.candidate));
+    for (const id of g.identifiers) {
+      schemes.push(id.scheme), values.push(id.value), owners.push(g.candidate);
+      sources.push(id.derived ? 'derived' : items[id.member]!.source);
+    }
   }
   if (schemes.length === 0) return new Set();
   // A fixed order, so concurrent transactions take the key locks in the same order (no deadlock).
   const { rows } = await tx.query<{ scheme: number; value: string }>(
-    `INSERT INTO subject_identifiers (scheme, value, subject_id)
-     SELECT * FROM unnest($1::smallint[], $2::text[], $3::uuid[])
+    `INSERT INTO subject_identifiers (scheme, value, subject_id, source)
+     SELECT * FROM unnest($1::smallint[], $2::text[], $3::uuid[], $4::text[])
      ORDER BY 2, 1
      ON CONFLICT DO NOTHING
      RETURNING scheme, value`,
-    [schemes, values, owners],
+    [schemes, values, owners, sources],
   );
   return new Set(rows.map((r) => idKey(r.scheme, r.value)));
 }
 
-async function lookupIdentifiers(tx: Queryable, ids: readonly { scheme: number; value: string }[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await tx.query<{ scheme: number; value: string; subject_id: string }>(
-    `SELECT i.scheme, i.value, i.subject_id
-       FROM subject_identifiers i
-       JOIN unnest($1::smallint[], $2::text[]) AS u(scheme, value) ON i.value = u.value AND i.scheme = u.scheme`,
-    [ids.map((id) => id.scheme), ids.map((id) => id.value)],
-  );
-  return new Map(rows.map((r) => [idKey(r.scheme, r.value), r.subject_id]));
-}
-
-/** Points links this transaction inserted for a candidate at the existing subject its group turned out to be. */
-async function repointLinks(tx: Queryable, links: readonly { scheme: number; value: string; subjectId: string }[]): Promise<void> {
+/** Points links (inserted for a candidate) at the subject the group turned out to be. */
+export async function repointLinks(tx: Queryable, links: readonly { scheme: number; value: string; subjectId: string }[]): Promise<void> {
   if (links.length === 0) return;
   await tx.query(
     `UPDATE subject_identifiers i SET subject_id = u.subject_id
@@ -88,12 +152,17 @@ async function repointLinks(tx: Queryable, links: readonly { scheme: number; val
   );
 }
 
-async function insertSubjects(tx: Queryable, groups: readonly SubjectGroup[]): Promise<void> {
-  if (groups.length === 0) return;
+async function insertSubjects(tx: Queryable, subjects: readonly { id: string; item: SubjectEvidence }[]): Promise<void> {
+  if (subjects.length === 0) return;
   await tx.query(
-    `INSERT INTO subjects (subject_id, kind, name)
-     SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[])
+    `INSERT INTO subjects (subject_id, kind, name, name_source)
+     SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[])
      ON CONFLICT DO NOTHING`,
-    [groups.map((g) => g.candidate), groups.map((g) => g.first.kind), groups.map((g) => g.first.name)],
+    [
+      subjects.map((s) => s.id),
+      subjects.map((s) => s.item.subject.kind),
+      subjects.map((s) => s.item.subject.name),
+      subjects.map((s) => s.item.source),
+    ],
   );
 }
