@@ -80,5 +80,6 @@ export function normalizeIdentifier(raw: string): string {
     if (code >= 0x61 && code <= 0x7a) code -= 0x20;
     if (!isDropped(code)) out += String.fromCharCode(code);
   }
-  return kept === 0 ? text : out + text.slice(kept);
+  // Trimmed again: a tab or line break that stood behind a dropped hyphen is now at an end (keeps this idempotent).
+  return kept === 0 ? text : (out + text.slice(kept)).trim();
 }
