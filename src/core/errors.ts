@@ -52,6 +52,7 @@ export const ERROR_CATALOGUE = {
   RECORD_ORIGIN_MISMATCH: { status: GrpcCode.PERMISSION_DENIED, message: 'record origin does not match the sender' },
   IMPORT_LINE_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'import line is invalid' },
   IMPORT_FILE_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'import file was refused' },
+  PSEUDONYM_KEY_MISSING: { status: GrpcCode.FAILED_PRECONDITION, message: 'a resident identity number arrived but no pseudonym key is configured (persons.pseudonymKeys)' },
   // partners and certificates
   PARTNER_EXISTS: { status: GrpcCode.ALREADY_EXISTS, message: 'a partner with this id exists' },
   PARTNER_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such partner' },
@@ -77,6 +78,12 @@ export const ERROR_CATALOGUE = {
   CERT_REVOKED: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate is revoked' },
   TRUST_ANCHOR_MISMATCH: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate was not issued by the CA bound to its partner' },
   TRUST_ANCHOR_NOT_TRUSTED: { status: GrpcCode.UNAUTHENTICATED, message: 'the CA bound to the caller is not trusted now (missing or stale CRL)' },
+  // identifier graph
+  SUBJECT_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no subject is linked to this identifier' },
+  IDENTIFIER_AMBIGUOUS: { status: GrpcCode.INVALID_ARGUMENT, message: 'identifier is valid under more than one scheme; name the scheme' },
+  CONFLICT_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such identifier conflict' },
+  CONFLICT_DECIDED: { status: GrpcCode.FAILED_PRECONDITION, message: 'identifier conflict is already decided' },
+  CONFLICT_STALE: { status: GrpcCode.FAILED_PRECONDITION, message: 'identifier conflict no longer applies to the graph' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },
