@@ -21,6 +21,12 @@ export const DEFAULTS = {
     /** Longest pause between reconnection attempts. */
     maxBackoffMs: 5_000,
   },
+  persons: {
+    /** Clear resident identity numbers are kept sealed (AES-256-GCM) under persons.encryptionKeyFile. */
+    residentIdStorage: 'encrypted',
+    /** Masked display of a resident identity number: first 6 and last 4 characters kept. */
+    mask: { keepFirst: 6, keepLast: 4 },
+  },
   grpc: {
     /** Client pings every 30 s so idle streams survive TCP load balancers. */
     keepaliveTimeMs: 30_000,

@@ -1,5 +1,7 @@
 /** The validated, frozen configuration of one gateway node. */
 
+import type { PersonsConfig } from './persons-config.js';
+
 export const PARTNER_KINDS = ['child_county', 'parent_city', 'peer_region', 'service_agency'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
@@ -51,6 +53,8 @@ export interface NodeConfig {
     readonly maxConnectionAgeMs: number;
     readonly maxConnectionAgeGraceMs: number;
   };
+  /** Natural persons' identity numbers: pseudonym keys, storage of the clear number, masking (persons-config.ts). */
+  readonly persons: PersonsConfig;
   readonly logLevel: string;
   /** The file the configuration was read from (for messages). */
   readonly source: string;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULTS } from './defaults.js';
 import { PARTNER_KINDS, type NodeConfig, type PartnerConfig, type PartnerKind } from './node-config.js';
 import { err, ok, type Result } from '../core/result.js';
+import { parsePersonsConfig } from './persons-config.js';
 
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -21,6 +22,9 @@ export const ENV_OVERRIDES = {
   CREDFED_TLS_CRL: 'tls.crl',
   CREDFED_CA_PASSPHRASE_FILE: 'ca.passphraseFile',
   CREDFED_METRICS_LISTEN: 'metrics.listen',
+  CREDFED_PERSONS_PSEUDONYM_KEYS: 'persons.pseudonymKeys',
+  CREDFED_PERSONS_STORAGE: 'persons.residentIdStorage',
+  CREDFED_PERSONS_ENCRYPTION_KEY_FILE: 'persons.encryptionKeyFile',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -108,6 +112,7 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
       maxConnectionAgeMs: int('grpc.maxConnectionAgeMs', DEFAULTS.grpc.maxConnectionAgeMs, 10_000, 86_400_000),
       maxConnectionAgeGraceMs: int('grpc.maxConnectionAgeGraceMs', DEFAULTS.grpc.maxConnectionAgeGraceMs, 1_000, 3_600_000),
     },
+    persons: parsePersonsConfig({ get, resolvePath }, problems),
     logLevel,
     source,
   };

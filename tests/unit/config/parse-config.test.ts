@@ -44,6 +44,7 @@ describe('parseConfig', () => {
       limits: DEFAULTS.limits,
       sync: DEFAULTS.sync,
       grpc: DEFAULTS.grpc,
+      persons: { pseudonymKeys: [], residentIdStorage: 'encrypted', encryptionKeyFile: undefined, mask: DEFAULTS.persons.mask },
       logLevel: DEFAULTS.logLevel,
       source: SOURCE,
     });
