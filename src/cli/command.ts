@@ -15,6 +15,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   readonly isTty: boolean;
+  /** Input for commands that read one item per line when given no arguments (process.stdin in the real CLI). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface Command {

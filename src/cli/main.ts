@@ -15,6 +15,7 @@ const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   isTty: Boolean(process.stderr.isTTY),
+  stdin: process.stdin,
 };
 
 function usage(): string {
