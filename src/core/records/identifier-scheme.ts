@@ -16,3 +16,10 @@ const SCHEMES: ReadonlyMap<IdentifierScheme, IdScheme> = new Map([
 export function coreScheme(scheme: IdentifierScheme): IdScheme | undefined {
   return SCHEMES.get(scheme);
 }
+
+const CONTRACT: ReadonlyMap<IdScheme, IdentifierScheme> = new Map([...SCHEMES].map(([contract, core]) => [core, contract]));
+
+/** The contract's scheme of a core scheme name. */
+export function contractScheme(scheme: IdScheme): IdentifierScheme {
+  return CONTRACT.get(scheme)!;
+}

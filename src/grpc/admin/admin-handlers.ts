@@ -1,6 +1,6 @@
 /**
  * The Admin service implementation: one handler per RPC (partner-, certificate-,
- * ca- and anchor-handlers.ts), each behind the `unary(gate, 'admin', …)` wrapper,
+ * ca-, anchor- and identifier-handlers.ts), each behind the `unary(gate, 'admin', …)` wrapper,
  * so only admin certificates of this federation may call (a partner
  * certificate → PERMISSION_DENIED / PEER_NOT_ALLOWED).
  */
@@ -10,6 +10,7 @@ import type { AdminDeps } from './admin-deps.js';
 import { anchorHandlers } from './anchor-handlers.js';
 import { caHandlers } from './ca-handlers.js';
 import { certificateHandlers } from './certificate-handlers.js';
+import { identifierHandlers } from './identifier-handlers.js';
 import { partnerHandlers } from './partner-handlers.js';
 
 export type { AdminDeps } from './admin-deps.js';
@@ -19,6 +20,7 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
   const certs = certificateHandlers(deps);
   const ca = caHandlers(deps);
   const anchors = anchorHandlers(deps);
+  const ids = identifierHandlers(deps);
   const admin = <Req, Res>(method: string, handler: (req: Req, ctx: CallContext) => Promise<Res>) => unary<Req, Res>(gate, 'admin', method, handler);
   return {
     status: admin('Status', () => deps.status()),
@@ -37,5 +39,8 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     importTrustAnchor: admin('ImportTrustAnchor', anchors.importTrustAnchor),
     importCrl: admin('ImportCrl', anchors.importCrl),
     listTrustAnchors: admin('ListTrustAnchors', anchors.listTrustAnchors),
+    resolveIdentifier: admin('ResolveIdentifier', ids.resolveIdentifier),
+    listIdentifierConflicts: admin('ListIdentifierConflicts', ids.listIdentifierConflicts),
+    decideIdentifierConflict: admin('DecideIdentifierConflict', ids.decideIdentifierConflict),
   };
 }

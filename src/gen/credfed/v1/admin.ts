@@ -19,6 +19,69 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import {
+  DisclosureClass,
+  disclosureClassFromJSON,
+  disclosureClassToJSON,
+  RecordCategory,
+  recordCategoryFromJSON,
+  recordCategoryToJSON,
+  RecordStatus,
+  recordStatusFromJSON,
+  recordStatusToJSON,
+} from "./record.js";
+import {
+  Identifier,
+  IdentifierScheme,
+  identifierSchemeFromJSON,
+  identifierSchemeToJSON,
+  SubjectKind,
+  subjectKindFromJSON,
+  subjectKindToJSON,
+} from "./subject.js";
+
+/** An admin's decision on an identifier conflict. */
+export enum ConflictDecision {
+  /** CONFLICT_DECISION_UNSPECIFIED - Not set: refused (INVALID_ARGUMENT / ADMIN_REQUEST_INVALID). */
+  CONFLICT_DECISION_UNSPECIFIED = 0,
+  /** CONFLICT_DECISION_ACCEPT - Apply the link the evidence proposed. */
+  CONFLICT_DECISION_ACCEPT = 1,
+  /** CONFLICT_DECISION_REJECT - Keep the graph as it is; the same evidence arriving again stays rejected. */
+  CONFLICT_DECISION_REJECT = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function conflictDecisionFromJSON(object: any): ConflictDecision {
+  switch (object) {
+    case 0:
+    case "CONFLICT_DECISION_UNSPECIFIED":
+      return ConflictDecision.CONFLICT_DECISION_UNSPECIFIED;
+    case 1:
+    case "CONFLICT_DECISION_ACCEPT":
+      return ConflictDecision.CONFLICT_DECISION_ACCEPT;
+    case 2:
+    case "CONFLICT_DECISION_REJECT":
+      return ConflictDecision.CONFLICT_DECISION_REJECT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ConflictDecision.UNRECOGNIZED;
+  }
+}
+
+export function conflictDecisionToJSON(object: ConflictDecision): string {
+  switch (object) {
+    case ConflictDecision.CONFLICT_DECISION_UNSPECIFIED:
+      return "CONFLICT_DECISION_UNSPECIFIED";
+    case ConflictDecision.CONFLICT_DECISION_ACCEPT:
+      return "CONFLICT_DECISION_ACCEPT";
+    case ConflictDecision.CONFLICT_DECISION_REJECT:
+      return "CONFLICT_DECISION_REJECT";
+    case ConflictDecision.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** Request for Status. */
 export interface StatusRequest {
@@ -524,6 +587,222 @@ export interface ListTrustAnchorsResponse {
   anchors: TrustAnchor[];
   /** Token of the next page; empty on the last page. */
   nextPageToken: string;
+}
+
+/** Request for ResolveIdentifier. */
+export interface ResolveIdentifierRequest {
+  /** The identifier as written (trimmed, full-width, hyphens and case are normalised). */
+  value: string;
+  /**
+   * Its scheme. UNSPECIFIED: detected among USCC, organisation code,
+   * registration number and resident identity number; an input valid under
+   * two schemes that are linked to different subjects is INVALID_ARGUMENT /
+   * IDENTIFIER_AMBIGUOUS.
+   */
+  scheme: IdentifierScheme;
+  /** Records per page; 0 means 50; at most 500. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** One identifier of a subject and who linked it. */
+export interface LinkedIdentifier {
+  /**
+   * Scheme and value. A resident identity number appears only as its
+   * pseudonym (IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM).
+   */
+  identifier?:
+    | Identifier
+    | undefined;
+  /**
+   * Who linked it: a partner id, "local" (an import), "mapping:<file>",
+   * "derived" (the organisation code inside a USCC) or "review:<actor>";
+   * empty for links made before the graph existed.
+   */
+  source: string;
+}
+
+/** What a USCC's positions say (GB 32100-2015). Names are empty when unknown. */
+export interface UsccFacts {
+  /** Position 1: the registration authority (e.g. "9"). */
+  authority: string;
+  /** Its name (e.g. "工商"). */
+  authorityName: string;
+  /** Positions 1-2: the entity type (e.g. "91"). */
+  entityType: string;
+  /** Its name (e.g. "企业"). */
+  entityTypeName: string;
+  /**
+   * Positions 3-8: the registering authority's division code, a routing hint
+   * only (it may be a retired code).
+   */
+  divisionCode: string;
+  /** The province-level name of the division code's first two digits. */
+  provinceName: string;
+  /** Positions 9-17: the organisation code (GB 11714-1997). */
+  orgCode: string;
+}
+
+/** A subject as the graph holds it. */
+export interface SubjectView {
+  /** The immutable subject id (never re-keyed; merged subjects become aliases). */
+  subjectId: string;
+  /** Kind of subject. */
+  kind: SubjectKind;
+  /** Current name. */
+  name: string;
+  /** Who gave the current name (partner id, "local", ...). */
+  nameSource: string;
+  /** When the subject was first seen. */
+  firstSeenAt?:
+    | Timestamp
+    | undefined;
+  /** Every identifier linked to the subject, by scheme then value. */
+  identifiers: LinkedIdentifier[];
+  /** Subjects identifiers proved to be this one; their records are this subject's. */
+  mergedSubjectIds: string[];
+  /** What its USCC says; unset when it has none. */
+  uscc?:
+    | UsccFacts
+    | undefined;
+  /** Open identifier conflicts about this subject (ListIdentifierConflicts). */
+  openConflicts: number;
+}
+
+/** One record of a subject, without its payload. */
+export interface RecordSummary {
+  /** Origin platform id. */
+  originId: string;
+  /** Record id, unique within the origin. */
+  recordId: string;
+  /** Version held. */
+  version: number;
+  /** Category. */
+  category: RecordCategory;
+  /** Status. */
+  status: RecordStatus;
+  /** Disclosure class. */
+  disclosure: DisclosureClass;
+  /** Decision date, YYYY-MM-DD. */
+  decisionDate: string;
+  /** Who delivered it: a partner id, or "local". */
+  receivedFrom: string;
+  /** The subject id it is stored under (the canonical one or a merged one). */
+  subjectId: string;
+}
+
+/** The subject an identifier names. */
+export interface ResolveIdentifierResponse {
+  /**
+   * The identifier as looked up: its scheme and normalised value (for a
+   * resident identity number: its pseudonym, with the masked form).
+   */
+  identifier?:
+    | Identifier
+    | undefined;
+  /** The canonical subject. */
+  subject?:
+    | SubjectView
+    | undefined;
+  /**
+   * A page of the records of the subject and of the subjects merged into it,
+   * in (origin, record id) order.
+   */
+  records: RecordSummary[];
+  /** Token of the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** An identifier conflict: evidence the graph did not apply. */
+export interface IdentifierConflict {
+  /** Id, for DecideIdentifierConflict. */
+  conflictId: number;
+  /**
+   * "legacy_two_usccs": a legacy identifier of subject_id named with another
+   * USCC (proposed); "legacy_two_org_codes": a legacy identifier of
+   * subject_id, which holds another organisation code, named with the
+   * organisation code proposed; "uscc_two_org_codes": the USCC of subject_id
+   * named with an organisation code (proposed) other than the one inside it;
+   * "uscc_two_names": the USCC of subject_id called proposed_name by source,
+   * materially different from existing_name.
+   */
+  kind: string;
+  /** The subject the graph links `identifier` to. */
+  subjectId: string;
+  /** The identifier in dispute. */
+  identifier?:
+    | Identifier
+    | undefined;
+  /** The identifier the evidence links it with; unset for uscc_two_names. */
+  proposed?:
+    | Identifier
+    | undefined;
+  /** uscc_two_names: the name the evidence gives. */
+  proposedName: string;
+  /** uscc_two_names: the subject's name when the evidence arrived. */
+  existingName: string;
+  /** Who brought the evidence: a partner id, "local" or "mapping:<file>". */
+  source: string;
+  /** Which record or mapping line: "<origin>/<record id>" or "<file>:<line>". */
+  evidence: string;
+  /** "open", "accepted" or "rejected". */
+  status: string;
+  /** How often the same evidence arrived. */
+  occurrences: number;
+  /** When it first arrived. */
+  detectedAt?:
+    | Timestamp
+    | undefined;
+  /** When it last arrived. */
+  lastSeenAt?:
+    | Timestamp
+    | undefined;
+  /** When it was decided; unset while open. */
+  decidedAt?:
+    | Timestamp
+    | undefined;
+  /** Who decided ("admin/<name>" or "cli:<user>"). */
+  decidedBy: string;
+  /** Why. */
+  decisionReason: string;
+}
+
+/** Request for ListIdentifierConflicts. */
+export interface ListIdentifierConflictsRequest {
+  /** "open" (the default when empty), "accepted", "rejected" or "all". */
+  status: string;
+  /** Conflicts per page; 0 means 50; at most 500. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** One page of identifier conflicts. */
+export interface ListIdentifierConflictsResponse {
+  /** The conflicts, oldest first. */
+  conflicts: IdentifierConflict[];
+  /** Token of the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** Request for DecideIdentifierConflict. */
+export interface DecideIdentifierConflictRequest {
+  /**
+   * The conflict (NOT_FOUND / CONFLICT_NOT_FOUND when there is none; a decided
+   * one is FAILED_PRECONDITION / CONFLICT_DECIDED).
+   */
+  conflictId: number;
+  /** Accept or reject. */
+  decision: ConflictDecision;
+  /** Why; required, recorded with the decision. */
+  reason: string;
+}
+
+/** The decided conflict. */
+export interface DecideIdentifierConflictResponse {
+  /** The conflict with its decision. */
+  conflict?: IdentifierConflict | undefined;
 }
 
 function createBaseStatusRequest(): StatusRequest {
@@ -5385,6 +5664,1756 @@ export const ListTrustAnchorsResponse: MessageFns<ListTrustAnchorsResponse> = {
   },
 };
 
+function createBaseResolveIdentifierRequest(): ResolveIdentifierRequest {
+  return { value: "", scheme: 0, pageSize: 0, pageToken: "" };
+}
+
+export const ResolveIdentifierRequest: MessageFns<ResolveIdentifierRequest> = {
+  encode(message: ResolveIdentifierRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.value !== "") {
+      writer.uint32(10).string(message.value);
+    }
+    if (message.scheme !== 0) {
+      writer.uint32(16).int32(message.scheme);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveIdentifierRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveIdentifierRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.scheme = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveIdentifierRequest {
+    return {
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      scheme: isSet(object.scheme) ? identifierSchemeFromJSON(object.scheme) : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ResolveIdentifierRequest): unknown {
+    const obj: any = {};
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.scheme !== 0) {
+      obj.scheme = identifierSchemeToJSON(message.scheme);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveIdentifierRequest>, I>>(base?: I): ResolveIdentifierRequest {
+    return ResolveIdentifierRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveIdentifierRequest>, I>>(object: I): ResolveIdentifierRequest {
+    const message = createBaseResolveIdentifierRequest();
+    message.value = object.value ?? "";
+    message.scheme = object.scheme ?? 0;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseLinkedIdentifier(): LinkedIdentifier {
+  return { identifier: undefined, source: "" };
+}
+
+export const LinkedIdentifier: MessageFns<LinkedIdentifier> = {
+  encode(message: LinkedIdentifier, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.identifier !== undefined) {
+      Identifier.encode(message.identifier, writer.uint32(10).fork()).join();
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkedIdentifier {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkedIdentifier();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.identifier = Identifier.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkedIdentifier {
+    return {
+      identifier: isSet(object.identifier) ? Identifier.fromJSON(object.identifier) : undefined,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+    };
+  },
+
+  toJSON(message: LinkedIdentifier): unknown {
+    const obj: any = {};
+    if (message.identifier !== undefined) {
+      obj.identifier = Identifier.toJSON(message.identifier);
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LinkedIdentifier>, I>>(base?: I): LinkedIdentifier {
+    return LinkedIdentifier.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LinkedIdentifier>, I>>(object: I): LinkedIdentifier {
+    const message = createBaseLinkedIdentifier();
+    message.identifier = (object.identifier !== undefined && object.identifier !== null)
+      ? Identifier.fromPartial(object.identifier)
+      : undefined;
+    message.source = object.source ?? "";
+    return message;
+  },
+};
+
+function createBaseUsccFacts(): UsccFacts {
+  return {
+    authority: "",
+    authorityName: "",
+    entityType: "",
+    entityTypeName: "",
+    divisionCode: "",
+    provinceName: "",
+    orgCode: "",
+  };
+}
+
+export const UsccFacts: MessageFns<UsccFacts> = {
+  encode(message: UsccFacts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.authorityName !== "") {
+      writer.uint32(18).string(message.authorityName);
+    }
+    if (message.entityType !== "") {
+      writer.uint32(26).string(message.entityType);
+    }
+    if (message.entityTypeName !== "") {
+      writer.uint32(34).string(message.entityTypeName);
+    }
+    if (message.divisionCode !== "") {
+      writer.uint32(42).string(message.divisionCode);
+    }
+    if (message.provinceName !== "") {
+      writer.uint32(50).string(message.provinceName);
+    }
+    if (message.orgCode !== "") {
+      writer.uint32(58).string(message.orgCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UsccFacts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUsccFacts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authorityName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.entityType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.entityTypeName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.divisionCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.provinceName = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.orgCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UsccFacts {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      authorityName: isSet(object.authorityName)
+        ? globalThis.String(object.authorityName)
+        : isSet(object.authority_name)
+        ? globalThis.String(object.authority_name)
+        : "",
+      entityType: isSet(object.entityType)
+        ? globalThis.String(object.entityType)
+        : isSet(object.entity_type)
+        ? globalThis.String(object.entity_type)
+        : "",
+      entityTypeName: isSet(object.entityTypeName)
+        ? globalThis.String(object.entityTypeName)
+        : isSet(object.entity_type_name)
+        ? globalThis.String(object.entity_type_name)
+        : "",
+      divisionCode: isSet(object.divisionCode)
+        ? globalThis.String(object.divisionCode)
+        : isSet(object.division_code)
+        ? globalThis.String(object.division_code)
+        : "",
+      provinceName: isSet(object.provinceName)
+        ? globalThis.String(object.provinceName)
+        : isSet(object.province_name)
+        ? globalThis.String(object.province_name)
+        : "",
+      orgCode: isSet(object.orgCode)
+        ? globalThis.String(object.orgCode)
+        : isSet(object.org_code)
+        ? globalThis.String(object.org_code)
+        : "",
+    };
+  },
+
+  toJSON(message: UsccFacts): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.authorityName !== "") {
+      obj.authorityName = message.authorityName;
+    }
+    if (message.entityType !== "") {
+      obj.entityType = message.entityType;
+    }
+    if (message.entityTypeName !== "") {
+      obj.entityTypeName = message.entityTypeName;
+    }
+    if (message.divisionCode !== "") {
+      obj.divisionCode = message.divisionCode;
+    }
+    if (message.provinceName !== "") {
+      obj.provinceName = message.provinceName;
+    }
+    if (message.orgCode !== "") {
+      obj.orgCode = message.orgCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UsccFacts>, I>>(base?: I): UsccFacts {
+    return UsccFacts.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UsccFacts>, I>>(object: I): UsccFacts {
+    const message = createBaseUsccFacts();
+    message.authority = object.authority ?? "";
+    message.authorityName = object.authorityName ?? "";
+    message.entityType = object.entityType ?? "";
+    message.entityTypeName = object.entityTypeName ?? "";
+    message.divisionCode = object.divisionCode ?? "";
+    message.provinceName = object.provinceName ?? "";
+    message.orgCode = object.orgCode ?? "";
+    return message;
+  },
+};
+
+function createBaseSubjectView(): SubjectView {
+  return {
+    subjectId: "",
+    kind: 0,
+    name: "",
+    nameSource: "",
+    firstSeenAt: undefined,
+    identifiers: [],
+    mergedSubjectIds: [],
+    uscc: undefined,
+    openConflicts: 0,
+  };
+}
+
+export const SubjectView: MessageFns<SubjectView> = {
+  encode(message: SubjectView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.nameSource !== "") {
+      writer.uint32(34).string(message.nameSource);
+    }
+    if (message.firstSeenAt !== undefined) {
+      Timestamp.encode(message.firstSeenAt, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.identifiers) {
+      LinkedIdentifier.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.mergedSubjectIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.uscc !== undefined) {
+      UsccFacts.encode(message.uscc, writer.uint32(66).fork()).join();
+    }
+    if (message.openConflicts !== 0) {
+      writer.uint32(72).int32(message.openConflicts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubjectView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubjectView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nameSource = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.firstSeenAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.identifiers.push(LinkedIdentifier.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.mergedSubjectIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.uscc = UsccFacts.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.openConflicts = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubjectView {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      kind: isSet(object.kind) ? subjectKindFromJSON(object.kind) : 0,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      nameSource: isSet(object.nameSource)
+        ? globalThis.String(object.nameSource)
+        : isSet(object.name_source)
+        ? globalThis.String(object.name_source)
+        : "",
+      firstSeenAt: isSet(object.firstSeenAt)
+        ? fromJsonTimestamp(object.firstSeenAt)
+        : isSet(object.first_seen_at)
+        ? fromJsonTimestamp(object.first_seen_at)
+        : undefined,
+      identifiers: globalThis.Array.isArray(object?.identifiers)
+        ? object.identifiers.map((e: any) => LinkedIdentifier.fromJSON(e))
+        : [],
+      mergedSubjectIds: globalThis.Array.isArray(object?.mergedSubjectIds)
+        ? object.mergedSubjectIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.merged_subject_ids)
+        ? object.merged_subject_ids.map((e: any) => globalThis.String(e))
+        : [],
+      uscc: isSet(object.uscc) ? UsccFacts.fromJSON(object.uscc) : undefined,
+      openConflicts: isSet(object.openConflicts)
+        ? globalThis.Number(object.openConflicts)
+        : isSet(object.open_conflicts)
+        ? globalThis.Number(object.open_conflicts)
+        : 0,
+    };
+  },
+
+  toJSON(message: SubjectView): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.kind !== 0) {
+      obj.kind = subjectKindToJSON(message.kind);
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.nameSource !== "") {
+      obj.nameSource = message.nameSource;
+    }
+    if (message.firstSeenAt !== undefined) {
+      obj.firstSeenAt = fromTimestamp(message.firstSeenAt).toISOString();
+    }
+    if (message.identifiers?.length) {
+      obj.identifiers = message.identifiers.map((e) => LinkedIdentifier.toJSON(e));
+    }
+    if (message.mergedSubjectIds?.length) {
+      obj.mergedSubjectIds = message.mergedSubjectIds;
+    }
+    if (message.uscc !== undefined) {
+      obj.uscc = UsccFacts.toJSON(message.uscc);
+    }
+    if (message.openConflicts !== 0) {
+      obj.openConflicts = Math.round(message.openConflicts);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubjectView>, I>>(base?: I): SubjectView {
+    return SubjectView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubjectView>, I>>(object: I): SubjectView {
+    const message = createBaseSubjectView();
+    message.subjectId = object.subjectId ?? "";
+    message.kind = object.kind ?? 0;
+    message.name = object.name ?? "";
+    message.nameSource = object.nameSource ?? "";
+    message.firstSeenAt = (object.firstSeenAt !== undefined && object.firstSeenAt !== null)
+      ? Timestamp.fromPartial(object.firstSeenAt)
+      : undefined;
+    message.identifiers = object.identifiers?.map((e) => LinkedIdentifier.fromPartial(e)) || [];
+    message.mergedSubjectIds = object.mergedSubjectIds?.map((e) => e) || [];
+    message.uscc = (object.uscc !== undefined && object.uscc !== null) ? UsccFacts.fromPartial(object.uscc) : undefined;
+    message.openConflicts = object.openConflicts ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecordSummary(): RecordSummary {
+  return {
+    originId: "",
+    recordId: "",
+    version: 0,
+    category: 0,
+    status: 0,
+    disclosure: 0,
+    decisionDate: "",
+    receivedFrom: "",
+    subjectId: "",
+  };
+}
+
+export const RecordSummary: MessageFns<RecordSummary> = {
+  encode(message: RecordSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.originId !== "") {
+      writer.uint32(10).string(message.originId);
+    }
+    if (message.recordId !== "") {
+      writer.uint32(18).string(message.recordId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int64(message.version);
+    }
+    if (message.category !== 0) {
+      writer.uint32(32).int32(message.category);
+    }
+    if (message.status !== 0) {
+      writer.uint32(40).int32(message.status);
+    }
+    if (message.disclosure !== 0) {
+      writer.uint32(48).int32(message.disclosure);
+    }
+    if (message.decisionDate !== "") {
+      writer.uint32(58).string(message.decisionDate);
+    }
+    if (message.receivedFrom !== "") {
+      writer.uint32(66).string(message.receivedFrom);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(74).string(message.subjectId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.originId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.category = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.disclosure = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.decisionDate = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.receivedFrom = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordSummary {
+    return {
+      originId: isSet(object.originId)
+        ? globalThis.String(object.originId)
+        : isSet(object.origin_id)
+        ? globalThis.String(object.origin_id)
+        : "",
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      category: isSet(object.category) ? recordCategoryFromJSON(object.category) : 0,
+      status: isSet(object.status) ? recordStatusFromJSON(object.status) : 0,
+      disclosure: isSet(object.disclosure) ? disclosureClassFromJSON(object.disclosure) : 0,
+      decisionDate: isSet(object.decisionDate)
+        ? globalThis.String(object.decisionDate)
+        : isSet(object.decision_date)
+        ? globalThis.String(object.decision_date)
+        : "",
+      receivedFrom: isSet(object.receivedFrom)
+        ? globalThis.String(object.receivedFrom)
+        : isSet(object.received_from)
+        ? globalThis.String(object.received_from)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RecordSummary): unknown {
+    const obj: any = {};
+    if (message.originId !== "") {
+      obj.originId = message.originId;
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.category !== 0) {
+      obj.category = recordCategoryToJSON(message.category);
+    }
+    if (message.status !== 0) {
+      obj.status = recordStatusToJSON(message.status);
+    }
+    if (message.disclosure !== 0) {
+      obj.disclosure = disclosureClassToJSON(message.disclosure);
+    }
+    if (message.decisionDate !== "") {
+      obj.decisionDate = message.decisionDate;
+    }
+    if (message.receivedFrom !== "") {
+      obj.receivedFrom = message.receivedFrom;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordSummary>, I>>(base?: I): RecordSummary {
+    return RecordSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordSummary>, I>>(object: I): RecordSummary {
+    const message = createBaseRecordSummary();
+    message.originId = object.originId ?? "";
+    message.recordId = object.recordId ?? "";
+    message.version = object.version ?? 0;
+    message.category = object.category ?? 0;
+    message.status = object.status ?? 0;
+    message.disclosure = object.disclosure ?? 0;
+    message.decisionDate = object.decisionDate ?? "";
+    message.receivedFrom = object.receivedFrom ?? "";
+    message.subjectId = object.subjectId ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveIdentifierResponse(): ResolveIdentifierResponse {
+  return { identifier: undefined, subject: undefined, records: [], nextPageToken: "" };
+}
+
+export const ResolveIdentifierResponse: MessageFns<ResolveIdentifierResponse> = {
+  encode(message: ResolveIdentifierResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.identifier !== undefined) {
+      Identifier.encode(message.identifier, writer.uint32(10).fork()).join();
+    }
+    if (message.subject !== undefined) {
+      SubjectView.encode(message.subject, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.records) {
+      RecordSummary.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(34).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveIdentifierResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveIdentifierResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.identifier = Identifier.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = SubjectView.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.records.push(RecordSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveIdentifierResponse {
+    return {
+      identifier: isSet(object.identifier) ? Identifier.fromJSON(object.identifier) : undefined,
+      subject: isSet(object.subject) ? SubjectView.fromJSON(object.subject) : undefined,
+      records: globalThis.Array.isArray(object?.records)
+        ? object.records.map((e: any) => RecordSummary.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ResolveIdentifierResponse): unknown {
+    const obj: any = {};
+    if (message.identifier !== undefined) {
+      obj.identifier = Identifier.toJSON(message.identifier);
+    }
+    if (message.subject !== undefined) {
+      obj.subject = SubjectView.toJSON(message.subject);
+    }
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => RecordSummary.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveIdentifierResponse>, I>>(base?: I): ResolveIdentifierResponse {
+    return ResolveIdentifierResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveIdentifierResponse>, I>>(object: I): ResolveIdentifierResponse {
+    const message = createBaseResolveIdentifierResponse();
+    message.identifier = (object.identifier !== undefined && object.identifier !== null)
+      ? Identifier.fromPartial(object.identifier)
+      : undefined;
+    message.subject = (object.subject !== undefined && object.subject !== null)
+      ? SubjectView.fromPartial(object.subject)
+      : undefined;
+    message.records = object.records?.map((e) => RecordSummary.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseIdentifierConflict(): IdentifierConflict {
+  return {
+    conflictId: 0,
+    kind: "",
+    subjectId: "",
+    identifier: undefined,
+    proposed: undefined,
+    proposedName: "",
+    existingName: "",
+    source: "",
+    evidence: "",
+    status: "",
+    occurrences: 0,
+    detectedAt: undefined,
+    lastSeenAt: undefined,
+    decidedAt: undefined,
+    decidedBy: "",
+    decisionReason: "",
+  };
+}
+
+export const IdentifierConflict: MessageFns<IdentifierConflict> = {
+  encode(message: IdentifierConflict, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conflictId !== 0) {
+      writer.uint32(8).int64(message.conflictId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(26).string(message.subjectId);
+    }
+    if (message.identifier !== undefined) {
+      Identifier.encode(message.identifier, writer.uint32(34).fork()).join();
+    }
+    if (message.proposed !== undefined) {
+      Identifier.encode(message.proposed, writer.uint32(42).fork()).join();
+    }
+    if (message.proposedName !== "") {
+      writer.uint32(50).string(message.proposedName);
+    }
+    if (message.existingName !== "") {
+      writer.uint32(58).string(message.existingName);
+    }
+    if (message.source !== "") {
+      writer.uint32(66).string(message.source);
+    }
+    if (message.evidence !== "") {
+      writer.uint32(74).string(message.evidence);
+    }
+    if (message.status !== "") {
+      writer.uint32(82).string(message.status);
+    }
+    if (message.occurrences !== 0) {
+      writer.uint32(88).int64(message.occurrences);
+    }
+    if (message.detectedAt !== undefined) {
+      Timestamp.encode(message.detectedAt, writer.uint32(98).fork()).join();
+    }
+    if (message.lastSeenAt !== undefined) {
+      Timestamp.encode(message.lastSeenAt, writer.uint32(106).fork()).join();
+    }
+    if (message.decidedAt !== undefined) {
+      Timestamp.encode(message.decidedAt, writer.uint32(114).fork()).join();
+    }
+    if (message.decidedBy !== "") {
+      writer.uint32(122).string(message.decidedBy);
+    }
+    if (message.decisionReason !== "") {
+      writer.uint32(130).string(message.decisionReason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IdentifierConflict {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIdentifierConflict();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.conflictId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.identifier = Identifier.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.proposed = Identifier.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.proposedName = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.existingName = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.evidence = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.occurrences = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.detectedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.lastSeenAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.decidedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.decidedBy = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.decisionReason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IdentifierConflict {
+    return {
+      conflictId: isSet(object.conflictId)
+        ? globalThis.Number(object.conflictId)
+        : isSet(object.conflict_id)
+        ? globalThis.Number(object.conflict_id)
+        : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      identifier: isSet(object.identifier) ? Identifier.fromJSON(object.identifier) : undefined,
+      proposed: isSet(object.proposed) ? Identifier.fromJSON(object.proposed) : undefined,
+      proposedName: isSet(object.proposedName)
+        ? globalThis.String(object.proposedName)
+        : isSet(object.proposed_name)
+        ? globalThis.String(object.proposed_name)
+        : "",
+      existingName: isSet(object.existingName)
+        ? globalThis.String(object.existingName)
+        : isSet(object.existing_name)
+        ? globalThis.String(object.existing_name)
+        : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      evidence: isSet(object.evidence) ? globalThis.String(object.evidence) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      occurrences: isSet(object.occurrences) ? globalThis.Number(object.occurrences) : 0,
+      detectedAt: isSet(object.detectedAt)
+        ? fromJsonTimestamp(object.detectedAt)
+        : isSet(object.detected_at)
+        ? fromJsonTimestamp(object.detected_at)
+        : undefined,
+      lastSeenAt: isSet(object.lastSeenAt)
+        ? fromJsonTimestamp(object.lastSeenAt)
+        : isSet(object.last_seen_at)
+        ? fromJsonTimestamp(object.last_seen_at)
+        : undefined,
+      decidedAt: isSet(object.decidedAt)
+        ? fromJsonTimestamp(object.decidedAt)
+        : isSet(object.decided_at)
+        ? fromJsonTimestamp(object.decided_at)
+        : undefined,
+      decidedBy: isSet(object.decidedBy)
+        ? globalThis.String(object.decidedBy)
+        : isSet(object.decided_by)
+        ? globalThis.String(object.decided_by)
+        : "",
+      decisionReason: isSet(object.decisionReason)
+        ? globalThis.String(object.decisionReason)
+        : isSet(object.decision_reason)
+        ? globalThis.String(object.decision_reason)
+        : "",
+    };
+  },
+
+  toJSON(message: IdentifierConflict): unknown {
+    const obj: any = {};
+    if (message.conflictId !== 0) {
+      obj.conflictId = Math.round(message.conflictId);
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.identifier !== undefined) {
+      obj.identifier = Identifier.toJSON(message.identifier);
+    }
+    if (message.proposed !== undefined) {
+      obj.proposed = Identifier.toJSON(message.proposed);
+    }
+    if (message.proposedName !== "") {
+      obj.proposedName = message.proposedName;
+    }
+    if (message.existingName !== "") {
+      obj.existingName = message.existingName;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.evidence !== "") {
+      obj.evidence = message.evidence;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.occurrences !== 0) {
+      obj.occurrences = Math.round(message.occurrences);
+    }
+    if (message.detectedAt !== undefined) {
+      obj.detectedAt = fromTimestamp(message.detectedAt).toISOString();
+    }
+    if (message.lastSeenAt !== undefined) {
+      obj.lastSeenAt = fromTimestamp(message.lastSeenAt).toISOString();
+    }
+    if (message.decidedAt !== undefined) {
+      obj.decidedAt = fromTimestamp(message.decidedAt).toISOString();
+    }
+    if (message.decidedBy !== "") {
+      obj.decidedBy = message.decidedBy;
+    }
+    if (message.decisionReason !== "") {
+      obj.decisionReason = message.decisionReason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IdentifierConflict>, I>>(base?: I): IdentifierConflict {
+    return IdentifierConflict.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IdentifierConflict>, I>>(object: I): IdentifierConflict {
+    const message = createBaseIdentifierConflict();
+    message.conflictId = object.conflictId ?? 0;
+    message.kind = object.kind ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.identifier = (object.identifier !== undefined && object.identifier !== null)
+      ? Identifier.fromPartial(object.identifier)
+      : undefined;
+    message.proposed = (object.proposed !== undefined && object.proposed !== null)
+      ? Identifier.fromPartial(object.proposed)
+      : undefined;
+    message.proposedName = object.proposedName ?? "";
+    message.existingName = object.existingName ?? "";
+    message.source = object.source ?? "";
+    message.evidence = object.evidence ?? "";
+    message.status = object.status ?? "";
+    message.occurrences = object.occurrences ?? 0;
+    message.detectedAt = (object.detectedAt !== undefined && object.detectedAt !== null)
+      ? Timestamp.fromPartial(object.detectedAt)
+      : undefined;
+    message.lastSeenAt = (object.lastSeenAt !== undefined && object.lastSeenAt !== null)
+      ? Timestamp.fromPartial(object.lastSeenAt)
+      : undefined;
+    message.decidedAt = (object.decidedAt !== undefined && object.decidedAt !== null)
+      ? Timestamp.fromPartial(object.decidedAt)
+      : undefined;
+    message.decidedBy = object.decidedBy ?? "";
+    message.decisionReason = object.decisionReason ?? "";
+    return message;
+  },
+};
+
+function createBaseListIdentifierConflictsRequest(): ListIdentifierConflictsRequest {
+  return { status: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListIdentifierConflictsRequest: MessageFns<ListIdentifierConflictsRequest> = {
+  encode(message: ListIdentifierConflictsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListIdentifierConflictsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListIdentifierConflictsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListIdentifierConflictsRequest {
+    return {
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListIdentifierConflictsRequest): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListIdentifierConflictsRequest>, I>>(base?: I): ListIdentifierConflictsRequest {
+    return ListIdentifierConflictsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListIdentifierConflictsRequest>, I>>(
+    object: I,
+  ): ListIdentifierConflictsRequest {
+    const message = createBaseListIdentifierConflictsRequest();
+    message.status = object.status ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListIdentifierConflictsResponse(): ListIdentifierConflictsResponse {
+  return { conflicts: [], nextPageToken: "" };
+}
+
+export const ListIdentifierConflictsResponse: MessageFns<ListIdentifierConflictsResponse> = {
+  encode(message: ListIdentifierConflictsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.conflicts) {
+      IdentifierConflict.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListIdentifierConflictsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListIdentifierConflictsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conflicts.push(IdentifierConflict.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListIdentifierConflictsResponse {
+    return {
+      conflicts: globalThis.Array.isArray(object?.conflicts)
+        ? object.conflicts.map((e: any) => IdentifierConflict.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListIdentifierConflictsResponse): unknown {
+    const obj: any = {};
+    if (message.conflicts?.length) {
+      obj.conflicts = message.conflicts.map((e) => IdentifierConflict.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListIdentifierConflictsResponse>, I>>(base?: I): ListIdentifierConflictsResponse {
+    return ListIdentifierConflictsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListIdentifierConflictsResponse>, I>>(
+    object: I,
+  ): ListIdentifierConflictsResponse {
+    const message = createBaseListIdentifierConflictsResponse();
+    message.conflicts = object.conflicts?.map((e) => IdentifierConflict.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseDecideIdentifierConflictRequest(): DecideIdentifierConflictRequest {
+  return { conflictId: 0, decision: 0, reason: "" };
+}
+
+export const DecideIdentifierConflictRequest: MessageFns<DecideIdentifierConflictRequest> = {
+  encode(message: DecideIdentifierConflictRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conflictId !== 0) {
+      writer.uint32(8).int64(message.conflictId);
+    }
+    if (message.decision !== 0) {
+      writer.uint32(16).int32(message.decision);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecideIdentifierConflictRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecideIdentifierConflictRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.conflictId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.decision = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecideIdentifierConflictRequest {
+    return {
+      conflictId: isSet(object.conflictId)
+        ? globalThis.Number(object.conflictId)
+        : isSet(object.conflict_id)
+        ? globalThis.Number(object.conflict_id)
+        : 0,
+      decision: isSet(object.decision) ? conflictDecisionFromJSON(object.decision) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: DecideIdentifierConflictRequest): unknown {
+    const obj: any = {};
+    if (message.conflictId !== 0) {
+      obj.conflictId = Math.round(message.conflictId);
+    }
+    if (message.decision !== 0) {
+      obj.decision = conflictDecisionToJSON(message.decision);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecideIdentifierConflictRequest>, I>>(base?: I): DecideIdentifierConflictRequest {
+    return DecideIdentifierConflictRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecideIdentifierConflictRequest>, I>>(
+    object: I,
+  ): DecideIdentifierConflictRequest {
+    const message = createBaseDecideIdentifierConflictRequest();
+    message.conflictId = object.conflictId ?? 0;
+    message.decision = object.decision ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseDecideIdentifierConflictResponse(): DecideIdentifierConflictResponse {
+  return { conflict: undefined };
+}
+
+export const DecideIdentifierConflictResponse: MessageFns<DecideIdentifierConflictResponse> = {
+  encode(message: DecideIdentifierConflictResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conflict !== undefined) {
+      IdentifierConflict.encode(message.conflict, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecideIdentifierConflictResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecideIdentifierConflictResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conflict = IdentifierConflict.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecideIdentifierConflictResponse {
+    return { conflict: isSet(object.conflict) ? IdentifierConflict.fromJSON(object.conflict) : undefined };
+  },
+
+  toJSON(message: DecideIdentifierConflictResponse): unknown {
+    const obj: any = {};
+    if (message.conflict !== undefined) {
+      obj.conflict = IdentifierConflict.toJSON(message.conflict);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecideIdentifierConflictResponse>, I>>(
+    base?: I,
+  ): DecideIdentifierConflictResponse {
+    return DecideIdentifierConflictResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecideIdentifierConflictResponse>, I>>(
+    object: I,
+  ): DecideIdentifierConflictResponse {
+    const message = createBaseDecideIdentifierConflictResponse();
+    message.conflict = (object.conflict !== undefined && object.conflict !== null)
+      ? IdentifierConflict.fromPartial(object.conflict)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * The administration service. Only admin certificates (URI SAN
  * spiffe://<federation>/admin/<name>) may call it.
@@ -5568,6 +7597,50 @@ export const AdminService = {
       Buffer.from(ListTrustAnchorsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListTrustAnchorsResponse => ListTrustAnchorsResponse.decode(value),
   },
+  /**
+   * Finds the subject any identifier names (NOT_FOUND / SUBJECT_NOT_FOUND when
+   * none), with its identifiers, the subjects merged into it and a page of
+   * their records. A resident identity number is found through its keyed
+   * pseudonyms and is never returned in clear.
+   */
+  resolveIdentifier: {
+    path: "/credfed.v1.Admin/ResolveIdentifier" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveIdentifierRequest): Buffer =>
+      Buffer.from(ResolveIdentifierRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveIdentifierRequest => ResolveIdentifierRequest.decode(value),
+    responseSerialize: (value: ResolveIdentifierResponse): Buffer =>
+      Buffer.from(ResolveIdentifierResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveIdentifierResponse => ResolveIdentifierResponse.decode(value),
+  },
+  /** Lists identifier conflicts, oldest first, a page at a time. */
+  listIdentifierConflicts: {
+    path: "/credfed.v1.Admin/ListIdentifierConflicts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListIdentifierConflictsRequest): Buffer =>
+      Buffer.from(ListIdentifierConflictsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListIdentifierConflictsRequest => ListIdentifierConflictsRequest.decode(value),
+    responseSerialize: (value: ListIdentifierConflictsResponse): Buffer =>
+      Buffer.from(ListIdentifierConflictsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListIdentifierConflictsResponse =>
+      ListIdentifierConflictsResponse.decode(value),
+  },
+  /** Accepts (applies the link the evidence proposed) or rejects one open conflict. */
+  decideIdentifierConflict: {
+    path: "/credfed.v1.Admin/DecideIdentifierConflict" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DecideIdentifierConflictRequest): Buffer =>
+      Buffer.from(DecideIdentifierConflictRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DecideIdentifierConflictRequest =>
+      DecideIdentifierConflictRequest.decode(value),
+    responseSerialize: (value: DecideIdentifierConflictResponse): Buffer =>
+      Buffer.from(DecideIdentifierConflictResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DecideIdentifierConflictResponse =>
+      DecideIdentifierConflictResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
@@ -5603,6 +7676,17 @@ export interface AdminServer extends UntypedServiceImplementation {
   importCrl: handleUnaryCall<ImportCrlRequest, ImportCrlResponse>;
   /** Lists the foreign CAs in partner id order, a page at a time. */
   listTrustAnchors: handleUnaryCall<ListTrustAnchorsRequest, ListTrustAnchorsResponse>;
+  /**
+   * Finds the subject any identifier names (NOT_FOUND / SUBJECT_NOT_FOUND when
+   * none), with its identifiers, the subjects merged into it and a page of
+   * their records. A resident identity number is found through its keyed
+   * pseudonyms and is never returned in clear.
+   */
+  resolveIdentifier: handleUnaryCall<ResolveIdentifierRequest, ResolveIdentifierResponse>;
+  /** Lists identifier conflicts, oldest first, a page at a time. */
+  listIdentifierConflicts: handleUnaryCall<ListIdentifierConflictsRequest, ListIdentifierConflictsResponse>;
+  /** Accepts (applies the link the evidence proposed) or rejects one open conflict. */
+  decideIdentifierConflict: handleUnaryCall<DecideIdentifierConflictRequest, DecideIdentifierConflictResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -5861,6 +7945,59 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Finds the subject any identifier names (NOT_FOUND / SUBJECT_NOT_FOUND when
+   * none), with its identifiers, the subjects merged into it and a page of
+   * their records. A resident identity number is found through its keyed
+   * pseudonyms and is never returned in clear.
+   */
+  resolveIdentifier(
+    request: ResolveIdentifierRequest,
+    callback: (error: ServiceError | null, response: ResolveIdentifierResponse) => void,
+  ): ClientUnaryCall;
+  resolveIdentifier(
+    request: ResolveIdentifierRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveIdentifierResponse) => void,
+  ): ClientUnaryCall;
+  resolveIdentifier(
+    request: ResolveIdentifierRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveIdentifierResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists identifier conflicts, oldest first, a page at a time. */
+  listIdentifierConflicts(
+    request: ListIdentifierConflictsRequest,
+    callback: (error: ServiceError | null, response: ListIdentifierConflictsResponse) => void,
+  ): ClientUnaryCall;
+  listIdentifierConflicts(
+    request: ListIdentifierConflictsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListIdentifierConflictsResponse) => void,
+  ): ClientUnaryCall;
+  listIdentifierConflicts(
+    request: ListIdentifierConflictsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListIdentifierConflictsResponse) => void,
+  ): ClientUnaryCall;
+  /** Accepts (applies the link the evidence proposed) or rejects one open conflict. */
+  decideIdentifierConflict(
+    request: DecideIdentifierConflictRequest,
+    callback: (error: ServiceError | null, response: DecideIdentifierConflictResponse) => void,
+  ): ClientUnaryCall;
+  decideIdentifierConflict(
+    request: DecideIdentifierConflictRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DecideIdentifierConflictResponse) => void,
+  ): ClientUnaryCall;
+  decideIdentifierConflict(
+    request: DecideIdentifierConflictRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DecideIdentifierConflictResponse) => void,
   ): ClientUnaryCall;
 }
 
