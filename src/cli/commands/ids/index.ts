@@ -1,5 +1,7 @@
 import type { Command } from '../../command.js';
 import { idsCheckCommand } from './ids-check.js';
+import { idsConflictsCommand } from './ids-conflicts.js';
+import { idsResolveCommand } from './ids-resolve.js';
 
 /** `credfed ids …`: check, resolve and reconcile identifiers. */
-export const idsCommands: readonly Command[] = [idsCheckCommand];
+export const idsCommands: readonly Command[] = [idsCheckCommand, idsResolveCommand, idsConflictsCommand];
