@@ -13,7 +13,7 @@ import { provinceOf } from './divisions.ts';
 import { charsetError, emptyError, lengthError, type IdError, type IdRule } from './errors.ts';
 import { maskIdentifier, type MaskOptions } from './mask.ts';
 import { normalizeIdentifier } from './normalize.ts';
-import { bestGuessScheme, CHECKED_SCHEMES, detectSchemes, validateIdentifier } from './scheme.ts';
+import { bestGuessScheme, CHECKED_SCHEMES, validateIdentifier } from './scheme.ts';
 
 /** The schemes `ids check` detects or can be forced to. */
 export type CheckScheme = (typeof CHECKED_SCHEMES)[number];
@@ -85,6 +85,13 @@ export interface CheckOptions {
 /** Inputs (and normalized forms) longer than this are shown as their first {@link EXCERPT_LENGTH} units and '…'. */
 export const EXCERPT_LENGTH = 40;
 
+/**
+ * The checked schemes of each length, in {@link CHECKED_SCHEMES} order: the
+ * same answer as detectSchemes, without running validators that can only
+ * fail on the length.
+ */
+const SCHEMES_BY_LENGTH: Readonly<Record<number, readonly CheckScheme[]>> = { 9: ['org'], 15: ['regno'], 18: ['uscc', 'ric'] };
+
 const RIC_SHAPE = /^\d{17}[\dX]$/;
 const CANONICAL_CHAR = /[^0-9A-Z]/;
 
@@ -117,13 +124,16 @@ function checkForced(input: string, scheme: CheckScheme): Verdict {
 
 function checkDetected(input: string): Verdict {
   const normalized = normalizeIdentifier(input);
-  const schemes = detectSchemes(normalized) as CheckScheme[];
-  if (schemes.length > 1) return { scheme: 'ambiguous', schemeBy: 'detected', normalized, ambiguous: schemes };
-  if (schemes.length === 1) {
-    const scheme = schemes[0]!;
-    const value = validateIdentifier(scheme, normalized).value;
-    return { scheme, schemeBy: 'detected', normalized, unverifiable: value?.unverifiable };
+  let schemes: CheckScheme[] = [];
+  let unverifiable: boolean | undefined;
+  for (const scheme of SCHEMES_BY_LENGTH[normalized.length] ?? []) {
+    const result = validateIdentifier(scheme, normalized);
+    if (result.error) continue;
+    schemes = [...schemes, scheme];
+    unverifiable = result.value.unverifiable;
   }
+  if (schemes.length > 1) return { scheme: 'ambiguous', schemeBy: 'detected', normalized, ambiguous: schemes };
+  if (schemes.length === 1) return { scheme: schemes[0], schemeBy: 'detected', normalized, unverifiable };
   const guess = bestGuessScheme(normalized) as CheckScheme | undefined;
   if (guess) return { scheme: guess, schemeBy: 'guessed', normalized, error: validateIdentifier(guess, normalized).error };
   return { scheme: undefined, schemeBy: undefined, normalized, error: noSchemeError(normalized) };
@@ -149,31 +159,33 @@ function isPersonal(v: Verdict): boolean {
 function present(input: string, v: Verdict, options: CheckOptions): IdentifierCheck {
   const personal = isPersonal(v);
   const masked = personal && !options.reveal;
-  const show = (text: string) => (masked ? maskIdentifier(excerpt(text), options.mask) : excerpt(text));
   const error = v.error && masked ? maskError(v.error) : v.error;
   const valid = !v.error && !v.ambiguous;
-  const check: IdentifierCheck = {
-    input: show(masked ? input.trim() : input),
+  // Built field by field (no spreads): this runs once per line of a bulk check.
+  const check: Mutable<IdentifierCheck> = {
+    input: masked ? maskIdentifier(excerpt(input.trim()), options.mask) : excerpt(input),
     scheme: v.scheme,
     schemeBy: v.schemeBy,
-    normalized: show(v.normalized),
+    normalized: masked ? maskIdentifier(excerpt(v.normalized), options.mask) : excerpt(v.normalized),
     valid,
     rule: v.ambiguous ? 'ambiguous' : error?.rule,
     message: message(v, error),
     personal,
     masked,
   };
-  return {
-    ...check,
-    ...(v.ambiguous ? { candidates: v.ambiguous } : {}),
-    ...(v.unverifiable ? { unverifiable: true as const } : {}),
-    ...(error?.expected !== undefined && error.rule === 'check' ? { expected: error.expected } : {}),
-    ...(error?.found !== undefined && (error.rule === 'check' || error.rule === 'charset') ? { found: error.found } : {}),
-    ...(error?.position !== undefined ? { position: error.position } : {}),
-    ...(valid && v.scheme === 'uscc' ? { derived: deriveUscc(v.normalized) } : {}),
-    ...(input.length > EXCERPT_LENGTH ? { inputLength: input.length } : {}),
-  };
+  if (v.ambiguous) check.candidates = v.ambiguous;
+  if (v.unverifiable) check.unverifiable = true;
+  if (error) {
+    if (error.rule === 'check' && error.expected !== undefined) check.expected = error.expected;
+    if ((error.rule === 'check' || error.rule === 'charset') && error.found !== undefined) check.found = error.found;
+    if (error.position !== undefined) check.position = error.position;
+  }
+  if (valid && v.scheme === 'uscc') check.derived = deriveUscc(v.normalized);
+  if (input.length > EXCERPT_LENGTH) check.inputLength = input.length;
+  return check;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function message(v: Verdict, error: IdError | undefined): string {
   if (v.ambiguous) return `ambiguous: valid as ${v.ambiguous.join(' and ')}; choose a scheme`;

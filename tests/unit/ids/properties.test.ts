@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkIdentifier,
+  detectSchemes,
   normalizeIdentifier,
   ORG_BODY_ALPHABET,
   orgCheckChar,
@@ -189,6 +190,22 @@ describe('normalization', () => {
     );
   });
 
+  it('checkIdentifier detects what detectSchemes finds, on valid codes of every scheme in any spelling and on noise', () => {
+    const spelled = fc.tuple(fc.oneof(validUscc, validOrgCode, validRegNo, validRic), fc.constantFrom('', ' ', '-')).map(
+      ([code, sep]) => code.slice(0, 4) + sep + code.slice(4).toLowerCase(),
+    );
+    fc.assert(
+      fc.property(fc.oneof(spelled, fc.string({ maxLength: 20 })), (raw) => {
+        const detected = detectSchemes(raw);
+        const check = checkIdentifier(raw);
+        if (detected.length === 1) expect(check).toMatchObject({ scheme: detected[0], valid: true, schemeBy: 'detected' });
+        else if (detected.length > 1) expect(check).toMatchObject({ scheme: 'ambiguous', candidates: detected, valid: false });
+        else expect(check.valid).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('never crashes checkIdentifier and never echoes more than an excerpt, on any string', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (raw) => {
@@ -197,6 +214,10 @@ describe('normalization', () => {
         expect(check.normalized.length).toBeLessThanOrEqual(41);
         expect(check.message.length).toBeLessThan(120);
         expect(check.valid).toBe(check.rule === undefined);
+        const detected = detectSchemes(raw);
+        if (detected.length === 1) expect(check.scheme).toBe(detected[0]);
+        if (detected.length > 1) expect(check.candidates).toEqual(detected);
+        if (detected.length === 0) expect(check.valid).toBe(false);
       }),
       { numRuns: 1000 },
     );
