@@ -17,6 +17,8 @@ export interface Io {
   readonly isTty: boolean;
   /** Input for commands that read one item per line when given no arguments (process.stdin in the real CLI). */
   readonly stdin?: NodeJS.ReadableStream;
+  /** Resolves when stdout has room for more (backpressure for commands that stream; absent = always room). */
+  drain?(): Promise<void>;
 }
 
 export interface Command {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { CredfedError } from '../core/errors.js';
 import { VERSION } from '../grpc/admin-service.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
@@ -16,7 +17,16 @@ const processIo: Io = {
   err: (t) => void process.stderr.write(t),
   isTty: Boolean(process.stderr.isTTY),
   stdin: process.stdin,
+  drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
 };
+
+/** A reader that stops early (`credfed ids check … | head`) ends the CLI quietly, as Unix tools do, not with a stack trace. */
+function quietOnBrokenPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -37,6 +47,7 @@ EXAMPLES
 
 /** Runs the CLI; returns the exit code. Data goes to stdout, messages to stderr. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) quietOnBrokenPipe();
   if (argv.length === 0) {
     io.err(usage());
     return EXIT.USAGE;

@@ -13,7 +13,7 @@ interface Captured {
 }
 
 /** Runs `credfed ids check …args`, with `stdin` (a string, or lines produced lazily) when given. */
-async function idsCheck(args: string[], stdin?: string | Iterable<string>): Promise<Captured> {
+async function idsCheck(args: string[], stdin?: string | Iterable<string | Buffer>): Promise<Captured> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -170,6 +170,37 @@ describe('credfed ids check', () => {
     expect(await main(['ids', 'check', '--json'], io)).toBe(EXIT.OK);
     expect(stdout.length).toBe(50_000);
     expect(answeredWhenProduced).toBeLessThan(49_999);
+  });
+
+  it('writes the answers of a chunk at once and waits for stdout to drain before reading on', async () => {
+    const writes: string[] = [];
+    const events: string[] = [];
+    const io: Io = {
+      out: (t) => void (writes.push(t), events.push('out')),
+      err: () => {},
+      isTty: false,
+      stdin: Readable.from(['91110000600037341L\nD2143569-X\n', '110108000000016\n', 'D2143569-X']),
+      drain: async () => void events.push('drain'),
+    };
+    expect(await main(['ids', 'check', '--json'], io)).toBe(EXIT.OK);
+    expect(writes.map((w) => w.split('\n').length - 1)).toEqual([2, 1, 1]);
+    expect(events).toEqual(['out', 'drain', 'out', 'drain', 'out']);
+  });
+
+  it('checks a line of several MiB on its first MiB, reporting its real length', async () => {
+    const chunk = '9'.repeat(512 * 1024);
+    const r = await idsCheck(['--json'], [chunk, chunk, chunk, chunk, chunk, '\n91110000600037341L\n']);
+    const rows = jsonLines(r.stdout);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ valid: false, rule: 'length', inputLength: 5 * 512 * 1024 });
+    expect((rows[0]!.input as string).length).toBeLessThanOrEqual(41);
+    expect(rows[1]).toMatchObject({ valid: true });
+  });
+
+  it('decodes a multi-byte character split across chunks', async () => {
+    const bytes = Buffer.from('９１１１００００６０００３７３４１Ｌ\n');
+    const r = await idsCheck(['--json'], [bytes.subarray(0, 5), bytes.subarray(5)]);
+    expect(jsonLines(r.stdout)[0]).toMatchObject({ normalized: '91110000600037341L', valid: true });
   });
 
   it('rejects bad input on stdin without a crash, escaping control characters in the text output', async () => {

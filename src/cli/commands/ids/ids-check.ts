@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import {
   checkIdentifier,
   isCheckScheme,
@@ -68,15 +68,15 @@ EXAMPLES
     const options = { scheme, reveal: values.unmasked === true };
     const print = values.json ? printJson : printLine;
     const tally = { total: 0, valid: 0, ambiguous: 0 };
-    const report = (input: string) => {
+    const report = (input: string, length = input.length): string => {
       const check = checkIdentifier(input, options);
       tally.total++;
       if (check.valid) tally.valid++;
       else if (check.rule === 'ambiguous') tally.ambiguous++;
-      io.out(print(check));
+      return print(length > input.length ? { ...check, inputLength: length } : check);
     };
     if (!values.json && (positionals.length > 0 || io.stdin)) io.out(`${HEADER}\n`);
-    if (positionals.length > 0) positionals.forEach(report);
+    if (positionals.length > 0) for (const id of positionals) io.out(report(id));
     else await eachLine(io, report);
     const invalid = tally.total - tally.valid - tally.ambiguous;
     io.err(`${tally.total} checked: ${tally.valid} valid, ${invalid} invalid, ${tally.ambiguous} ambiguous\n`);
@@ -90,17 +90,54 @@ function parseScheme(value: string | boolean | undefined): CheckScheme | undefin
   throw new UsageError(`--scheme must be uscc, org, regno or ric, not "${String(value)}"`);
 }
 
-/** Calls `each` for every line of stdin as it arrives (never the whole input in memory). */
-async function eachLine(io: Io, each: (line: string) => void): Promise<void> {
+/** Lines longer than this are checked on their first MAX_LINE characters (their real length is reported). */
+const MAX_LINE = 1 << 20;
+
+/**
+ * Calls `each` for every line of stdin as it arrives, never holding more than
+ * a chunk and one line: the output of a chunk is written at once and the next
+ * chunk read only when stdout has room. A typed line is answered at once.
+ */
+async function eachLine(io: Io, each: (line: string, length: number) => string): Promise<void> {
   const stdin = io.stdin;
   if (!stdin) throw new UsageError('give identifiers as arguments or one per line on stdin');
   if ((stdin as { isTTY?: boolean }).isTTY) io.err('reading identifiers from the terminal, one per line; end with Ctrl-D\n');
-  const lines = createInterface({ input: stdin, crlfDelay: Infinity });
+  const decoder = new StringDecoder('utf8');
+  let partial = ''; // the line begun in an earlier chunk
+  let partialLength = 0; // its real length (partial stops growing at MAX_LINE)
   let first = true;
-  for await (const line of lines) {
-    each(first ? line.replace(/^\uFEFF/, '') : line); // a UTF-8 export's byte-order mark is not part of the first value
+  const line = (text: string, length: number) => {
+    let value = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (first && value.startsWith('\uFEFF')) value = value.slice(1); // a UTF-8 export's byte-order mark
     first = false;
+    return each(value, length - (text.length - value.length));
+  };
+  for await (const chunk of stdin) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    let out = '';
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      const piece = text.slice(from, nl);
+      out += line(partial === '' ? piece : append(partial, piece), partialLength + piece.length);
+      partial = '';
+      partialLength = 0;
+      from = nl + 1;
+    }
+    const tail = text.slice(from);
+    partial = append(partial, tail);
+    partialLength += tail.length;
+    if (out !== '') {
+      io.out(out);
+      await io.drain?.();
+    }
   }
+  const last = partial + decoder.end();
+  if (last !== '') io.out(line(last, partialLength + (last.length - partial.length)));
+}
+
+/** `head + tail`, cut at {@link MAX_LINE} characters. */
+function append(head: string, tail: string): string {
+  return head.length >= MAX_LINE ? head : (head + tail).slice(0, MAX_LINE);
 }
 
 /** The --json line: the five required fields first, then the rest, undefined as null. */
