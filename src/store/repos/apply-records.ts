@@ -22,6 +22,12 @@ export interface ApplyOptions {
    * fields this version does not know are kept).
    */
   readonly payloads?: readonly (Uint8Array | undefined)[];
+  /**
+   * Awaited before the identifier graph writes rows these records do not
+   * name (see resolveSubjects): the receiver passes "the previous batch of
+   * the stream has committed".
+   */
+  readonly beforeSharedWrites?: () => Promise<unknown>;
 }
 
 interface Existing {
@@ -66,6 +72,7 @@ export async function applyRecords(
   const resolved = await resolveSubjects(
     tx,
     accepted.map((w) => ({ subject: w.record.subject!, source: opts.receivedFrom, ref: `${w.record.originId}/${w.record.recordId}` })),
+    opts.beforeSharedWrites,
   );
   const rows = accepted.map((w, i) => {
     const k = key(w.record.originId, w.record.recordId);

@@ -3,22 +3,15 @@
  * evidence.ts): accepted if the graph already links the code to the USCC's
  * subject (an admin accepted it before), otherwise queued for review.
  */
-import type { Evidence } from '../../core/graph/evidence.js';
 import { recordConflicts, type NewConflict } from './conflict-writer.js';
-import type { Queryable } from './queryable.js';
 import { idKey } from './subject-groups.js';
 import { lookupIdentifiers } from './subject-lookup.js';
-import type { SubjectEvidence } from './subjects-repo.js';
+import type { ResolveContext } from './subjects-repo.js';
 
 const USCC = 1;
 const ORG = 2;
 
-export async function recordDisputes(
-  tx: Queryable,
-  items: readonly SubjectEvidence[],
-  evidence: readonly Evidence[],
-  subjectOf: readonly string[],
-): Promise<void> {
+export async function recordDisputes({ tx, items, evidence, subjectOf, barrier }: ResolveContext): Promise<void> {
   const disputed = evidence.flatMap((e, i) => e.disputes.map((d) => ({ ...d, index: i })));
   if (disputed.length === 0) return;
   const owners = await lookupIdentifiers(tx, disputed.map((d) => ({ scheme: ORG, value: d.orgCode })));
@@ -34,5 +27,7 @@ export async function recordDisputes(
       source: items[d.index]!.source,
       evidence: items[d.index]!.ref,
     }));
+  if (conflicts.length === 0) return;
+  await barrier();
   await recordConflicts(tx, conflicts);
 }

@@ -4,21 +4,13 @@
  * goes to review (uscc_two_names); a subject without a name (created from a
  * mapping file) takes the first name given.
  */
-import type { Evidence } from '../../core/graph/evidence.js';
 import { materiallyDifferent } from '../../core/graph/subject-name.js';
 import { recordConflicts, type NewConflict } from './conflict-writer.js';
-import type { Queryable } from './queryable.js';
-import type { SubjectEvidence } from './subjects-repo.js';
+import type { ResolveContext } from './subjects-repo.js';
 
 const USCC = 1;
 
-export async function checkNames(
-  tx: Queryable,
-  items: readonly SubjectEvidence[],
-  evidence: readonly Evidence[],
-  subjectOf: readonly string[],
-  fresh: ReadonlySet<string>,
-): Promise<void> {
+export async function checkNames({ tx, items, evidence, subjectOf, fresh, barrier }: ResolveContext): Promise<void> {
   const named = items
     .map((item, i) => ({ item, uscc: evidence[i]!.uscc, subjectId: subjectOf[i]! }))
     .filter((n) => n.uscc !== undefined && !fresh.has(n.subjectId) && n.item.subject.name.trim() !== '');
@@ -49,6 +41,8 @@ export async function checkNames(
       });
     }
   }
+  if (renames.size === 0 && conflicts.length === 0) return;
+  await barrier();
   for (const [subjectId, { name, source }] of renames) {
     await tx.query(`UPDATE subjects SET name = $2, name_source = $3 WHERE subject_id = $1`, [subjectId, name, source]);
   }

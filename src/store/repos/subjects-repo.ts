@@ -34,25 +34,53 @@ export interface SubjectEvidence {
  * code beside known identifiers — is reconciled group by group
  * (subject-reconcile.ts). Safe under concurrent transactions: the identifier
  * insert decides the winner, merges lock the subjects they touch.
+ * `beforeSharedWrites`: see {@link ResolveContext.barrier}.
  */
-export async function resolveSubjects(tx: Queryable, items: readonly SubjectEvidence[]): Promise<string[]> {
+export async function resolveSubjects(
+  tx: Queryable,
+  items: readonly SubjectEvidence[],
+  beforeSharedWrites: () => Promise<unknown> = async () => {},
+): Promise<string[]> {
   const evidence = items.map((item) => evidenceOf(item.subject));
   const groups = groupBySharedIdentifiers(evidence.map((e) => e.identifiers), randomUUID);
   const consistent = groups.filter((g) => isConsistent(g));
-  const subjectOf: string[] = new Array(items.length);
-  const fresh = new Set<string>();
-  await resolveGroups(tx, consistent, items, evidence, subjectOf, fresh);
+  const barrier = once(beforeSharedWrites);
+  const ctx: ResolveContext = { tx, items, evidence, subjectOf: new Array(items.length), fresh: new Set(), barrier };
+  await resolveGroups(ctx, consistent);
   // Descriptions linked only through a chain that would join two USCCs or two
   // organisation codes: each on its own, in order, so the graph decides.
   for (const group of groups.filter((g) => !isConsistent(g))) {
     for (const member of group.members) {
       const single = groupBySharedIdentifiers([evidence[member]!.identifiers], randomUUID)[0]!;
-      await resolveGroups(tx, [{ ...single, members: [member] }], items, evidence, subjectOf, fresh);
+      await resolveGroups(ctx, [{ ...single, members: [member] }]);
     }
   }
-  await recordDisputes(tx, items, evidence, subjectOf);
-  await checkNames(tx, items, evidence, subjectOf, fresh);
-  return subjectOf;
+  await recordDisputes(ctx);
+  await checkNames(ctx);
+  return ctx.subjectOf;
+}
+
+/** What one resolveSubjects call works on. */
+export interface ResolveContext {
+  readonly tx: Queryable;
+  readonly items: readonly SubjectEvidence[];
+  readonly evidence: readonly Evidence[];
+  /** The canonical subject of each description, filled in as they are placed. */
+  readonly subjectOf: string[];
+  /** Subjects created by this call. */
+  readonly fresh: Set<string>;
+  /**
+   * Awaited before the first write to rows this call's descriptions do not
+   * name (other subjects' identifiers, subject rows, conflicts): the receiver
+   * waits there for the previous batch of the stream to commit, so two
+   * overlapping batches never wait on each other's locks.
+   */
+  readonly barrier: () => Promise<unknown>;
+}
+
+function once(fn: () => Promise<unknown>): () => Promise<unknown> {
+  let done: Promise<unknown> | undefined;
+  return () => (done ??= fn());
 }
 
 /** At most one USCC and one organisation code across the group. */
@@ -70,14 +98,8 @@ function isConsistent(group: SubjectGroup): boolean {
 /** Schemes of which a subject holds one value (an admin may accept a second). */
 export const UNIQUE_SCHEMES: ReadonlySet<number> = new Set([1, 2]);
 
-async function resolveGroups(
-  tx: Queryable,
-  groups: readonly SubjectGroup[],
-  items: readonly SubjectEvidence[],
-  evidence: readonly Evidence[],
-  subjectOf: string[],
-  fresh: Set<string>,
-): Promise<void> {
+async function resolveGroups(ctx: ResolveContext, groups: readonly SubjectGroup[]): Promise<void> {
+  const { tx, items, evidence, subjectOf, fresh } = ctx;
   const inserted = await linkToCandidates(tx, groups, items);
   const found = await lookupIdentifiers(
     tx,
@@ -105,6 +127,7 @@ async function resolveGroups(
   }
   await repointLinks(tx, repoint);
   await insertSubjects(tx, newSubjects.map((g) => ({ id: g.candidate, item: items[g.members[0]!]! })));
+  if (slow.length > 0) await ctx.barrier();
   for (const group of slow) {
     const context: GroupContext = { group, items, evidence, found, inserted };
     const subjectId = await reconcileGroup(tx, context);
