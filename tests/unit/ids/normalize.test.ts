@@ -30,6 +30,22 @@ describe('normalizeIdentifier', () => {
     expect(normalizeIdentifier('ſ')).toBe('ſ'); // long s would upper-case to 'S'
   });
 
+  it.each([
+    ['NUL', '9111\u00000000', '9111\u00000000'],
+    ['an inner tab', '9111\t0000', '9111\t0000'],
+    ['an inner line break', '9111\r\n0000', '9111\r\n0000'],
+    ['ESC', '9111\u001b[0m', '9111\u001b[0M'],
+    ['DEL and a C1 control', '9111\u007f\u0085', '9111\u007f\u0085'],
+    ['bidi marks (not zero-width spaces)', '\u200e9111\u200f', '\u200e9111\u200f'],
+  ])('keeps %s inside, for a charset error', (_name, raw, expected) => {
+    expect(normalizeIdentifier(raw)).toBe(expected);
+  });
+
+  it('trims tabs and line breaks around the value, also behind a dropped hyphen', () => {
+    expect(normalizeIdentifier('\t91110000600037341L\r\n')).toBe('91110000600037341L');
+    expect(normalizeIdentifier('91110000600037341L-\t')).toBe('91110000600037341L');
+  });
+
   it('is idempotent', () => {
     const once = normalizeIdentifier(' ９１１１００００-６０００３７３４１ｌ ');
     expect(normalizeIdentifier(once)).toBe(once);
