@@ -151,6 +151,18 @@ describe(`importMapping (${onPostgres ? 'postgres' : 'embedded'})`, () => {
     ]);
   });
 
+  it('queues an organisation code other than the one inside the USCC (uscc_two_org_codes) and does not link it', async () => {
+    const [u, other] = [newUscc(), newOrgCode()];
+    const file = mappingFile('统一社会信用代码,组织机构代码', [`${u},${other}`]);
+    const summary = await importMapping(store, file);
+    expect(summary).toMatchObject({ rows: 1, linked: 0, held: 1, conflictsQueued: 1 });
+    const s = await resolveIdentifier(store, USCC, u);
+    expect(await resolveIdentifier(store, ORG, orgOf(u))).toBe(s);
+    expect(await resolveIdentifier(store, ORG, other)).toBeUndefined();
+    const conflicts = (await store.query('SELECT kind, subject_id, value, proposed_value FROM identifier_conflicts WHERE proposed_value = $1', [other])).rows;
+    expect(conflicts).toEqual([{ kind: 'uscc_two_org_codes', subject_id: s, value: u, proposed_value: other }]);
+  });
+
   it('names the subject a mapping created (empty name) from the first record that names it; an individual business by its USCC', async () => {
     const o = newOrgCode();
     const u = newUscc(o, '92210102');
