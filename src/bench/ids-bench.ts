@@ -1,8 +1,11 @@
 /**
- * `npm run bench:ids [-- --inputs N --rounds R]` (issue 5, point 7): USCC
- * validation and normalisation per second on one core, against a same-run
- * loop that only sums the character codes of the same inputs (the floor of
- * touching every character once). Target: >= 1,000,000 validations/s.
+ * `npm run bench:ids [-- --inputs N --rounds R --subjects S --lookups L --skip-store]`
+ * (issue 5, point 7): USCC validation and normalisation per second on one
+ * core, against a same-run loop that only sums the character codes of the
+ * same inputs (the floor of touching every character once). Target:
+ * >= 1,000,000 validations/s. Then the store half (ids-store-bench.ts):
+ * identifiers resolved through the store per second against a same-run
+ * primary-key SELECT, on DATABASE_URL or a throwaway PostgreSQL.
  * Prints JSON on stdout; progress on stderr.
  *
  * The inputs are generated up front: most canonical and valid, the rest
@@ -11,6 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import { checkIdentifier, USCC_ALPHABET, usccCheckChar, validateUscc } from '../core/ids/index.js';
+import { median, quantile } from './bench-stats.js';
+import { benchStoreResolution } from './ids-store-bench.js';
 
 const TARGET_PER_SECOND = 1_000_000;
 const CHUNK = 10_000;
@@ -19,13 +24,17 @@ const { values } = parseArgs({
   options: {
     inputs: { type: 'string', default: '1000000' },
     rounds: { type: 'string', default: '7' },
-    store: { type: 'boolean', default: false },
+    'skip-store': { type: 'boolean', default: false },
+    subjects: { type: 'string', default: '100000' },
+    lookups: { type: 'string', default: '20000' },
   },
 });
 const N = Number(values.inputs);
 const ROUNDS = Number(values.rounds);
-if (!Number.isInteger(N) || N < CHUNK || !Number.isInteger(ROUNDS) || ROUNDS < 3) {
-  process.stderr.write(`bench:ids: --inputs must be a whole number >= ${CHUNK}, --rounds >= 3\n`);
+const SUBJECTS = Number(values.subjects);
+const LOOKUPS = Number(values.lookups);
+if (!Number.isInteger(N) || N < CHUNK || !Number.isInteger(ROUNDS) || ROUNDS < 3 || !(SUBJECTS >= 1000) || !(LOOKUPS >= 1000)) {
+  process.stderr.write(`bench:ids: --inputs must be a whole number >= ${CHUNK}, --rounds >= 3, --subjects and --lookups >= 1000\n`);
   process.exit(2);
 }
 const say = (msg: string) => process.stderr.write(`bench:ids: ${msg}\n`);
@@ -82,8 +91,6 @@ function pass(inputs: readonly string[], each: (s: string) => number): Pass {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, chunkSeconds, sink };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 /** The floor: read every character once. */
 function sumCharCodes(s: string): number {
@@ -118,17 +125,6 @@ function measure(inputs: readonly string[]) {
   return { baseline: summary(runs.baseline), validate: summary(runs.validate), check: summary(runs.check), valid };
 }
 
-/**
- * STORE HALF (issue 5, point 7, second part) — for the coordinator to fill in:
- * resolution of identifiers through the store per second against a same-run
- * primary-key SELECT on PostgreSQL (see sync-bench.ts and throwaway-postgres.ts
- * for starting a throwaway cluster). Run with `npm run bench:ids -- --store`;
- * return the figures to merge into the report under "store".
- */
-export async function benchStoreResolution(_inputs: readonly string[]): Promise<Record<string, unknown> | undefined> {
-  return undefined; // not written yet
-}
-
 async function run(): Promise<void> {
   say(`generating ${N} USCC inputs`);
   const inputs = generateUsccInputs(N);
@@ -149,7 +145,7 @@ async function run(): Promise<void> {
       'checkIdentifier (detect every scheme, derive)': m.check,
       'sum of char codes (baseline)': m.baseline,
     },
-    store: values.store ? ((await benchStoreResolution(inputs)) ?? 'not implemented yet') : undefined,
+    store: values['skip-store'] ? 'skipped (--skip-store)' : await benchStoreResolution({ subjects: SUBJECTS, lookups: LOOKUPS, rounds: ROUNDS, say }),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -18,6 +18,7 @@ import { encodeRecord } from '../store/repos/record-rows.js';
 import { openStore } from '../store/store.js';
 import { prepareCopyFiles, timeCopy } from './copy-ceiling.js';
 import { peakRssMiB } from './process-rss.js';
+import { adminQuery, dbUrl } from './bench-database.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -33,22 +34,6 @@ if (!Number.isInteger(N) || N < 1000) {
   process.exit(2);
 }
 const say = (msg: string) => process.stderr.write(`bench:sync: ${msg}\n`);
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function dbUrl(adminUrl: string, db: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 async function prefillOutbox(url: string): Promise<void> {
   const store = await openStore({ databaseUrl: url });
