@@ -26,8 +26,8 @@ const RECORD_COLUMNS = `subject_id, origin_id, record_id, version, category, sta
                         decision_date, reported_at, received_from, content_hash, payload`;
 const TABLES = {
   records: { like: 'records', columns: RECORD_COLUMNS },
-  subjects: { like: 'subjects', columns: 'subject_id, kind, name' },
-  identifiers: { like: 'subject_identifiers', columns: 'scheme, value, subject_id' },
+  subjects: { like: 'subjects', columns: 'subject_id, kind, name, name_source' },
+  identifiers: { like: 'subject_identifiers', columns: 'scheme, value, subject_id, source' },
 } as const;
 
 /** COPY text escaping of one text value. */
@@ -58,13 +58,13 @@ export async function prepareCopyFiles(dir: string, originId: string, count: num
       let subjectId = ids.map((id) => subjectOf.get(`${id.scheme}:${id.value}`)).find((s) => s !== undefined);
       if (!subjectId) {
         subjectId = randomUUID();
-        lines.subjects.push([subjectId, r.subject!.kind, text(r.subject!.name)].join('\t'));
+        lines.subjects.push([subjectId, r.subject!.kind, text(r.subject!.name), text(originId)].join('\t'));
       }
       for (const id of ids) {
         const key = `${id.scheme}:${id.value}`;
         if (subjectOf.has(key)) continue;
         subjectOf.set(key, subjectId);
-        lines.identifiers.push([id.scheme, text(id.value), subjectId].join('\t'));
+        lines.identifiers.push([id.scheme, text(id.value), subjectId, text(originId)].join('\t'));
       }
       const payload = encodeRecord(r);
       lines.records.push(
