@@ -32,11 +32,11 @@ Records already stored under a legacy code are found by the USCC from then
 on: nothing is imported again (see README "Mapping legacy codes").
 
 The first row names the columns (Chinese or English, any case):
-  统一社会信用代码 | uscc                         the USCC (required)
-  组织机构代码 | org_code | org                   an organisation code
-  工商注册号 | 注册号 | regno | registration_number a registration number
-  原代码 | 旧代码 | legacy | legacy_code           either: detected per row
-  名称 | 企业名称 | name                           the name (optional)
+  the USCC (required)    统一社会信用代码, uscc
+  organisation code      组织机构代码, org_code, org
+  registration number    工商注册号, 注册号, regno, registration_number
+  either (detected)      原代码, 旧代码, legacy, legacy_code
+  name (optional)        名称, 企业名称, name
 At least one legacy-code column is required. Other columns are left out
 (said once on stderr). A file without the USCC column or any legacy-code
 column is refused before anything is written (exit 1, IMPORT_FILE_INVALID).
