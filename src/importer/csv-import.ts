@@ -5,6 +5,7 @@ import type { CsvKind } from '../core/records/csv/csv-columns.js';
 import { CsvRecordParser, type CsvRowOutcome } from '../core/records/csv/csv-record-parser.js';
 import type { FileProblem } from '../core/records/csv/file-problem.js';
 import type { Result } from '../core/result.js';
+import type { PersonsProtection } from '../persons/persons-protection.js';
 import type { Store } from '../store/store.js';
 import { ChunkWriter } from './chunk-writer.js';
 import type { ErrorsFile } from './errors-file.js';
@@ -23,6 +24,8 @@ export interface CsvImportOptions {
   readonly errors?: ErrorsFile;
   /** Called after every chunk read and every commit. */
   readonly onProgress?: (p: ImportProgress) => void;
+  /** Natural persons' protection (loadPersonsProtection); without it a clear identity number is refused. */
+  readonly persons?: PersonsProtection;
 }
 
 /**
@@ -42,10 +45,7 @@ export async function importCsv(store: Store, config: NodeConfig, file: string, 
     encoding: opts.encoding,
     ignoreUnknownColumns: opts.ignoreUnknownColumns,
   });
-  const writer = new ChunkWriter(
-    store,
-    pushPartnerIds(config),
-  );
+  const writer = new ChunkWriter(store, pushPartnerIds(config), opts.persons);
   const rejections = new RejectionLog();
   const progress = () =>
     opts.onProgress?.({ rows: parser.rows, accepted: writer.accepted, unchanged: writer.unchanged, rejected: rejections.count });
@@ -54,13 +54,16 @@ export async function importCsv(store: Store, config: NodeConfig, file: string, 
     if (result.error) throw new ImportRefused(file, result.error);
     if (parser.header) await opts.errors?.header(parser.header.cells);
     for (const outcome of result.value) {
+      let problem = outcome.problem;
       if (outcome.record) {
         const before = writer.accepted + writer.unchanged;
-        await writer.add(outcome.record);
+        const refused = await writer.add(outcome.record);
         if (writer.accepted + writer.unchanged !== before) progress();
-        continue;
+        if (!refused) continue;
+        // A record the store refuses (PSEUDONYM_KEY_MISSING): the whole row is at fault.
+        problem = { column: '', reason: refused.reason, message: refused.message };
       }
-      const rejection = { line: outcome.line, ...outcome.problem };
+      const rejection = { line: outcome.line, ...problem! };
       rejections.add(rejection);
       await opts.errors?.add(rejection, outcome.fields);
     }

@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { pushPartnerIds, type NodeConfig } from '../config/node-config.js';
 import type { Clock } from '../core/clock.js';
 import { parseRecordJson } from '../core/records/parse-record-json.js';
+import type { PersonsProtection } from '../persons/persons-protection.js';
 import type { Store } from '../store/store.js';
 import { ChunkWriter } from './chunk-writer.js';
 import type { ErrorsFile } from './errors-file.js';
@@ -17,6 +18,8 @@ export interface NdjsonImportOptions {
   readonly errors?: ErrorsFile;
   /** Called after every commit. */
   readonly onProgress?: (p: ImportProgress) => void;
+  /** Natural persons' protection (loadPersonsProtection); without it a clear identity number is refused. */
+  readonly persons?: PersonsProtection;
 }
 
 /**
@@ -29,10 +32,7 @@ export interface NdjsonImportOptions {
 export async function importNdjson(store: Store, config: NodeConfig, file: string, opts: NdjsonImportOptions): Promise<ImportSummary> {
   const input = await openImportFile(file);
   input.setEncoding('utf8');
-  const writer = new ChunkWriter(
-    store,
-    pushPartnerIds(config),
-  );
+  const writer = new ChunkWriter(store, pushPartnerIds(config), opts.persons);
   const rejections = new RejectionLog();
   const now = opts.clock.now();
   await opts.errors?.header(['原始行']);
@@ -45,15 +45,15 @@ export async function importNdjson(store: Store, config: NodeConfig, file: strin
       if (text === '') continue;
       rows += 1;
       const parsed = parseRecordJson(text, config.nodeId, now);
-      if (parsed.error) {
-        const { field, reason, message } = parsed.error;
+      const committed = writer.accepted + writer.unchanged;
+      const problem = parsed.error ?? (await writer.add(parsed.value));
+      if (problem) {
+        const { field, reason, message } = problem;
         const rejection: LineRejection = { line: lines, column: field, field, reason, message };
         rejections.add(rejection);
         await opts.errors?.add(rejection, [raw]);
         continue;
       }
-      const committed = writer.accepted + writer.unchanged;
-      await writer.add(parsed.value);
       if (writer.accepted + writer.unchanged !== committed) {
         opts.onProgress?.({ rows, accepted: writer.accepted, unchanged: writer.unchanged, rejected: rejections.count });
       }

@@ -15,6 +15,7 @@ import { loadTlsFiles } from '../pki/tls-files.js';
 import { listAllPartners, seedFromConfig } from '../store/repos/partners-repo.js';
 import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
+import { loadPersonsProtection } from '../persons/persons-protection.js';
 import { pushWireDefinition } from '../sync/push-wire.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
 import { readTrustSources } from '../trust/trust-sources.js';
@@ -104,7 +105,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const startedAt = clock.now();
     const status = () => nodeStatus(config, store, startedAt, senders.states(), clock.now());
     const gate = createGatekeeper({ config, directory, trust, connections, log });
-    server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store)) });
+    server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, loadPersonsProtection(config.persons))) });
     server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');

@@ -1,9 +1,12 @@
 import type { PartnerConfig } from '../config/node-config.js';
 import { CredfedError } from '../core/errors.js';
+import { evidenceOf } from '../core/graph/evidence.js';
 import { validateRecord } from '../core/records/validate-record.js';
 import type { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { PushAck, RecordRejection } from '../gen/credfed/v1/federation.js';
+import { NO_PERSON_KEYS, protectForStore, type PersonsProtection } from '../persons/persons-protection.js';
 import { applyRecords } from '../store/repos/apply-records.js';
+import { insertPersonIdentities, type PersonIdentityRow } from '../store/repos/person-identities-repo.js';
 import { advanceInboundCursor } from '../store/repos/inbound-repo.js';
 import type { Store } from '../store/store.js';
 import type { IncomingRecord } from './push-wire.js';
@@ -14,20 +17,31 @@ export interface CheckedBatch {
 }
 
 type CheckedItem =
-  | { readonly seq: number; readonly record: CreditRecord; readonly payload?: Uint8Array; readonly rejection?: undefined }
+  | {
+      readonly seq: number;
+      readonly record: CreditRecord;
+      readonly payload?: Uint8Array;
+      /** Clear identity numbers the record carried, sealed for the store (their pseudonyms replaced them in `record`). */
+      readonly identities: readonly PersonIdentityRow[];
+      readonly rejection?: undefined;
+    }
   | { readonly seq: number; readonly rejection: RecordRejection };
 
 /**
  * Validates a pushed batch from a partner; no I/O, so it can run while the
  * previous batch commits. Throws PROTOCOL_VIOLATION for a batch that breaks
- * the protocol (empty, sequences not strictly increasing).
+ * the protocol (empty, sequences not strictly increasing). A record naming a
+ * natural person by a clear identity number (e.g. from a sender that does not
+ * pseudonymise) is rewritten with the receiver's pseudonyms (`persons`), so
+ * it is stored re-encoded; without a pseudonym key it is rejected
+ * (PSEUDONYM_KEY_MISSING).
  */
-export function checkBatch(partner: PartnerConfig, batch: readonly IncomingRecord[]): CheckedBatch {
+export function checkBatch(partner: PartnerConfig, batch: readonly IncomingRecord[], persons: PersonsProtection = NO_PERSON_KEYS): CheckedBatch {
   assertOrdered(batch);
-  return { items: batch.map((item) => checkItem(partner, item)) };
+  return { items: batch.map((item) => checkItem(partner, item, persons)) };
 }
 
-function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRecord): CheckedItem {
+function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRecord, persons: PersonsProtection): CheckedItem {
   if (!record) {
     return { seq, rejection: { seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' } };
   }
@@ -45,7 +59,10 @@ function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRec
   }
   const checked = validateRecord(record, { requireVersion: true });
   if (checked.error) return { seq, rejection: { seq, recordId: record.recordId, ...checked.error } };
-  return { seq, record: checked.value, payload: sameIdentifiers(record, checked.value) ? payload : undefined };
+  const guarded = protectForStore(checked.value, persons);
+  if (guarded.error) return { seq, rejection: { seq, recordId: record.recordId, ...guarded.error } };
+  const unchanged = guarded.value.record === checked.value && sameIdentifiers(record, checked.value);
+  return { seq, record: guarded.value.record, payload: unchanged ? payload : undefined, identities: guarded.value.identities };
 }
 
 const LOCK_TIMEOUT_MS = 15_000;
@@ -74,10 +91,18 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: C
     const fresh = batch.items.filter((item) => item.seq > order.afterSeq);
     const rejections = fresh.flatMap((item) => (item.rejection ? [item.rejection] : []));
     const valid = fresh.filter((item): item is Extract<CheckedItem, { rejection?: undefined }> => !item.rejection);
+    await insertPersonIdentities(tx, valid.flatMap((v) => v.identities));
     const outcomes = await applyRecords(
       tx,
       valid.map((v) => v.record),
-      { receivedFrom: partner.id, assignVersions: false, outboxPartners: [], payloads: valid.map((v) => v.payload) },
+      {
+        receivedFrom: partner.id,
+        assignVersions: false,
+        outboxPartners: [],
+        payloads: valid.map((v) => v.payload),
+        // Merges and conflicts touch rows outside this batch's keys: only once the previous batch committed.
+        beforeSharedWrites: () => order.previous,
+      },
     );
     const accepted = outcomes.filter((o) => o === 'accepted').length;
     const unchanged = batch.items.length - accepted - rejections.length;
@@ -91,13 +116,17 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: C
   });
 }
 
-/** The keys a batch's transaction locks (records and identifiers): batches sharing one must not overlap. */
+/**
+ * The keys a batch's transaction locks before it waits for the previous
+ * batch (records, and identifiers including those derived from them):
+ * batches sharing one must not overlap.
+ */
 export function batchKeys(batch: CheckedBatch): Set<string> {
   const keys = new Set<string>();
   for (const item of batch.items) {
     if (item.rejection) continue;
     keys.add(`r\u0000${item.record.originId}\u0000${item.record.recordId}`);
-    for (const id of item.record.subject!.identifiers) keys.add(`i\u0000${id.scheme}\u0000${id.value}`);
+    for (const id of evidenceOf(item.record.subject!).identifiers) keys.add(`i\u0000${id.scheme}\u0000${id.value}`);
   }
   return keys;
 }

@@ -4,6 +4,7 @@ import type { PushAck, PushRecordsResponse } from '../gen/credfed/v1/federation.
 import type { CallContext } from '../grpc/rpc-wrapper.js';
 import { malformedReason } from '../grpc/safe-deserialize.js';
 import { openInboundCursor } from '../store/repos/inbound-repo.js';
+import type { PersonsProtection } from '../persons/persons-protection.js';
 import type { Store } from '../store/store.js';
 import { batchKeys, checkBatch, commitBatch, type CheckedBatch } from './commit-batch.js';
 import { OrderedCommits } from './ordered-commits.js';
@@ -19,7 +20,7 @@ const NO_KEYS: ReadonlySet<string> = new Set();
  * Resolves when the sender half-closes or cancels; rejects on a protocol error
  * (the wrapper turns that into the stream's status).
  */
-export function pushRecordsHandler(store: Store) {
+export function pushRecordsHandler(store: Store, persons?: PersonsProtection) {
   // Overlapping transactions need connections of their own: PostgreSQL, not the one-session embedded store.
   const parallel = store.backend === 'postgres' ? 2 : 1;
   return async (call: grpc.ServerDuplexStream<IncomingPush, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
@@ -32,7 +33,7 @@ export function pushRecordsHandler(store: Store) {
       const malformed = malformedReason(req);
       if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
       if (!req.batch) throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
-      return checkBatch(partner, req.batch);
+      return checkBatch(partner, req.batch, persons);
     };
     // Each batch is checked as it arrives; its transaction may start while the
     // one before it is still running (PostgreSQL), but commits only after it,

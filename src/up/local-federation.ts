@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, writeConfig } from '../config/load-config.js';
 import type { Logger } from '../obs/logger.js';
@@ -6,6 +7,8 @@ import { generateRecords } from '../sample/sample-records.js';
 import { startGateway, type Gateway } from '../server/gateway.js';
 import { pushPartnerIds } from '../config/node-config.js';
 import { ChunkWriter } from '../importer/chunk-writer.js';
+import { writeNewKeyFile } from '../persons/key-file.js';
+import { loadPersonsProtection } from '../persons/persons-protection.js';
 import { writeManifest, type FederationManifest } from './manifest.js';
 import { LOCAL_FEDERATION, type PlannedNode } from './plan.js';
 
@@ -44,9 +47,15 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
   });
   const endpoint = (n: PlannedNode) => `127.0.0.1:${opts.basePort + n.portOffset}`;
   const byId = new Map(LOCAL_FEDERATION.map((n) => [n.id, n]));
+  // Natural persons: one federation pseudonym key shared by every node (as the
+  // README says to distribute it), and one encryption key per node; kept
+  // across runs so pseudonyms and sealed numbers stay valid.
+  const pseudonymKey = ensureKeyFile(path.join(dataDir, 'keys', 'federation-pseudonym.key'));
   const configFiles = LOCAL_FEDERATION.map((n) => {
     const file = path.join(dataDir, n.id, 'credfed.yaml');
-    writeConfig(file, nodeDocument(n, opts.federation, endpoint(n), certsDir, (id) => endpoint(byId.get(id)!)));
+    const encryptionKey = ensureKeyFile(path.join(dataDir, n.id, 'keys', 'node-encryption.key'));
+    const doc = nodeDocument(n, opts.federation, endpoint(n), certsDir, (id) => endpoint(byId.get(id)!));
+    writeConfig(file, { ...doc, persons: { pseudonymKeys: [{ id: LOCAL_PSEUDONYM_KEY_ID, file: pseudonymKey }], encryptionKeyFile: encryptionKey } });
     return file;
   });
   opts.progress(`starting ${LOCAL_FEDERATION.length} nodes (embedded stores under ${dataDir})`);
@@ -87,10 +96,25 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
 }
 
 async function importSamples(gateway: Gateway, node: PlannedNode, count: number): Promise<number> {
-  const writer = new ChunkWriter(gateway.store, pushPartnerIds(gateway.config));
-  for (const record of generateRecords({ originId: node.id, divisionCode: node.divisionCode, count })) await writer.add(record);
+  const writer = new ChunkWriter(gateway.store, pushPartnerIds(gateway.config), loadPersonsProtection(gateway.config.persons));
+  for (const record of generateRecords({ originId: node.id, divisionCode: node.divisionCode, count })) {
+    const refused = await writer.add(record);
+    if (refused) throw new Error(`sample record ${record.recordId} refused: ${refused.reason} ${refused.message}`);
+  }
   await writer.flush();
   return writer.accepted;
+}
+
+/** Id of the local federation's pseudonym key. */
+const LOCAL_PSEUDONYM_KEY_ID = 'local-1';
+
+/** A key file, generated (0600) unless it exists. */
+function ensureKeyFile(file: string): string {
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeNewKeyFile(file);
+  }
+  return file;
 }
 
 function nodeDocument(n: PlannedNode, federation: string, listen: string, certsDir: string, endpointOf: (id: string) => string) {

@@ -11,6 +11,7 @@ import { sampleRecord } from '../../src/sample/sample-records.js';
 import { openStore } from '../../src/store/store.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { credfed, type Run } from '../helpers/cli-run.js';
+import { testPersonsSection } from '../helpers/person-keys.js';
 
 const NODE_ID = 'county-a';
 
@@ -164,6 +165,7 @@ describe('credfed import', () => {
       // import opens only the store: the TLS files need not exist
       tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/county-a.crt', key: 'nowhere/county-a.key' },
       partners: [{ id: 'city', kind: 'parent_city', endpoint: '127.0.0.1:1' }],
+      persons: testPersonsSection('import'),
     });
     fs.writeFileSync(ndjson, `${lines.join('\n')}\n`);
   });

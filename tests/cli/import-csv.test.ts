@@ -17,6 +17,7 @@ import { fixture, LICENCES, PENALTIES, type ExpectedImport } from '../fixtures/c
 import { writeLargeLicenceCsv } from '../fixtures/large-csv.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { credfed, ROOT, startCredfed as start, type Run } from '../helpers/cli-run.js';
+import { testPersonsSection } from '../helpers/person-keys.js';
 
 const NODE_ID = 'county-a';
 
@@ -35,6 +36,7 @@ async function nodeConfig(name: string): Promise<{ file: string; store: TestStor
       store: store.databaseUrl ? { databaseUrl: store.databaseUrl } : { dataDir: store.dataDir },
       tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/county-a.crt', key: 'nowhere/county-a.key' },
       partners: [{ id: 'city', kind: 'parent_city', endpoint: '127.0.0.1:1' }],
+      persons: testPersonsSection(name),
     }),
   );
   return { file, store };

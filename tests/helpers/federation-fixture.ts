@@ -21,8 +21,10 @@ import { loadTlsFiles, type TlsFilePaths } from '../../src/pki/tls-files.js';
 import { generateRecords } from '../../src/sample/sample-records.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
 import { ChunkWriter } from '../../src/importer/chunk-writer.js';
+import { sealKeyFrom } from '../../src/core/persons/seal.js';
 import { openStore } from '../../src/store/store.js';
 import type { TestStoreConfig } from './store-fixture.js';
+import { TEST_PSEUDONYM_KEY, testPersonsSection } from './person-keys.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const FEDERATION = 'demo';
@@ -46,6 +48,8 @@ export interface NodeSpec {
   readonly partners: readonly { id: string; kind: string; port?: number; push?: boolean; relay?: boolean }[];
   readonly sync?: Record<string, number>;
   readonly limits?: Record<string, number>;
+  /** The `persons` section; default: the shared test federation key and a fresh encryption key (person-keys.ts). */
+  readonly persons?: Record<string, unknown>;
 }
 
 /** Writes a node's configuration file and returns its path. */
@@ -65,6 +69,7 @@ export function writeNodeConfig(pki: Pki, dir: string, spec: NodeSpec): string {
     })),
     sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500, ...spec.sync },
     limits: spec.limits ?? {},
+    persons: spec.persons ?? testPersonsSection(spec.id),
     log: { level: 'warn' },
   };
   const file = path.join(dir, `${spec.id}-${spec.port}.yaml`);
@@ -148,7 +153,7 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs: number, wh
   }
 }
 
-/** Imports generated records at a node's store (opened here, closed after). */
+/** Imports generated records at a node's store (opened here, closed after), natural persons under the test federation key. */
 export async function seedRecords(
   store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>,
   originId: string,
@@ -157,8 +162,12 @@ export async function seedRecords(
 ): Promise<void> {
   const s = await openStore({ dataDir: store.dataDir, databaseUrl: store.databaseUrl });
   try {
-    const writer = new ChunkWriter(s, outboxPartners);
-    for (const record of generateRecords({ originId, count })) await writer.add(record);
+    const persons = { policy: { keys: [TEST_PSEUDONYM_KEY] }, storage: 'encrypted' as const, sealKey: sealKeyFrom(Buffer.alloc(32, 1)) };
+    const writer = new ChunkWriter(s, outboxPartners, persons);
+    for (const record of generateRecords({ originId, count })) {
+      const refused = await writer.add(record);
+      if (refused) throw new Error(`seed record refused: ${refused.reason}`);
+    }
     await writer.flush();
   } finally {
     await s.close();

@@ -16,6 +16,7 @@ import { clientCredentials } from '../../src/pki/grpc-credentials.js';
 import { loadTlsFiles, type TlsFilePaths } from '../../src/pki/tls-files.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
 import type { TestStoreConfig } from './store-fixture.js';
+import { testPersonsSection } from './person-keys.js';
 
 export interface TrustNodeSpec {
   readonly id: string;
@@ -34,6 +35,7 @@ export async function startTrustGateway(spec: TrustNodeSpec, opts: { clock?: Clo
     tls: { ca: spec.tls.caFile, cert: spec.tls.certFile, key: spec.tls.keyFile, ...(spec.tls.crlFile ? { crl: spec.tls.crlFile } : {}) },
     partners: spec.partners,
     sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500 },
+    persons: testPersonsSection(spec.id),
     log: { level: 'warn' },
   };
   const file = path.join(spec.dir, `${spec.id}-${spec.port}.yaml`);

@@ -9,6 +9,7 @@ import { chooseImportFormat } from '../../importer/import-format.js';
 import { ImportRefused } from '../../importer/import-refused.js';
 import type { ImportProgress, ImportSummary } from '../../importer/import-summary.js';
 import { importNdjson } from '../../importer/ndjson-import.js';
+import { loadPersonsProtection } from '../../persons/persons-protection.js';
 import { ProgressBar } from '../../importer/progress-line.js';
 import { openStore } from '../../store/store.js';
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
@@ -56,6 +57,12 @@ nothing and says so. Chunks of 1000 records committed before a refusal or an
 interruption stay: import the (corrected) file again to finish — it ends
 with exactly the records of the file.
 
+Natural persons' resident identity numbers (身份证号) never reach the store's
+records or the outbox: each is replaced by its pseudonym under every key of
+persons.pseudonymKeys with a masked display form, and kept sealed under
+persons.encryptionKeyFile (or not at all: persons.residentIdStorage: none).
+Without a pseudonym key, such a line is rejected (PSEUDONYM_KEY_MISSING).
+
 Exit code: 0 all stored or unchanged, 3 some lines rejected, 1 the file was
 refused or the import failed, 2 wrong usage.
 
@@ -98,6 +105,7 @@ EXAMPLES
       throw new UsageError('--errors must name another file than the one imported');
     }
     const config = loadConfig(values.config);
+    const persons = loadPersonsProtection(config.persons);
     const errors = typeof values.errors === 'string' ? await ErrorsFile.create(values.errors) : undefined;
     let bar: ProgressBar | undefined;
     const onProgress = io.isTty ? (p: ImportProgress) => bar?.update(p) : undefined;
@@ -115,8 +123,9 @@ EXAMPLES
                 ignoreUnknownColumns: Boolean(values['ignore-unknown-columns']),
                 errors,
                 onProgress,
+                persons,
               })
-            : await importNdjson(store, config, file, { clock: systemClock, errors, onProgress });
+            : await importNdjson(store, config, file, { clock: systemClock, errors, onProgress, persons });
       } finally {
         await store.close();
       }

@@ -27,6 +27,8 @@ import {
 } from '../../helpers/federation-fixture.js';
 import { pushBatches } from '../../helpers/push-call.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
+import { protectPersons } from '../../../src/core/persons/protect-persons.js';
+import { TEST_PSEUDONYM_KEY } from '../../helpers/person-keys.js';
 
 const SEEDED = 1234;
 const LIMIT = 256 * 1024;
@@ -101,7 +103,8 @@ describe('county to city push over mutual TLS', () => {
   });
 
   it('re-importing unchanged records queues nothing; a changed record arrives as the next version', async () => {
-    const records = generateRecords({ originId: 'county-a', count: 50 });
+    // As stored at import: natural persons under their pseudonyms (seedRecords).
+    const records = generateRecords({ originId: 'county-a', count: 50 }).map((r) => protectPersons(r, { keys: [TEST_PSEUDONYM_KEY] }).value!.record);
     const again = await county.store.transaction((tx) =>
       applyRecords(tx, records, { receivedFrom: 'local', assignVersions: true, outboxPartners: ['city'] }),
     );
