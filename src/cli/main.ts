@@ -9,8 +9,9 @@ import { upCommand } from './commands/up.js';
 import { caCommands } from './commands/ca/index.js';
 import { partnerCommands } from './commands/partner/index.js';
 import { idsCommands } from './commands/ids/index.js';
+import { personsCommands } from './commands/persons/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -15,8 +15,9 @@ export interface PersonIdentityRow {
 
 const MAX_ROWS_PER_INSERT = 1000;
 
-/** Inserts sealed numbers; a pseudonym already held keeps its row. */
-export async function insertPersonIdentities(db: Queryable, rows: readonly PersonIdentityRow[]): Promise<void> {
+/** Inserts sealed numbers; a pseudonym already held keeps its row. Returns how many rows were added. */
+export async function insertPersonIdentities(db: Queryable, rows: readonly PersonIdentityRow[]): Promise<number> {
+  let added = 0;
   for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
     const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
     const params: unknown[] = [];
@@ -25,11 +26,13 @@ export async function insertPersonIdentities(db: Queryable, rows: readonly Perso
       const n = params.length;
       return `($${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     });
-    await db.query(
+    const { rowCount } = await db.query(
       `INSERT INTO person_identities (pseudonym, key_id, ciphertext, nonce) VALUES ${values.join(', ')} ON CONFLICT (pseudonym) DO NOTHING`,
       params,
     );
+    added += rowCount ?? 0;
   }
+  return added;
 }
 
 /** Up to `limit` rows after `afterPseudonym` (byte order), for a pass over every row (rekey). */
