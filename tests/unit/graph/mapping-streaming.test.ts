@@ -19,7 +19,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function writeMapping(file: string): Promise<void> {
   const out = fs.createWriteStream(file);
-  const write = (text: string) => (out.write(text) ? undefined : new Promise((r) => out.once('drain', r)));
+  const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((r) => out.once('drain', () => r())));
   await write('统一社会信用代码,工商注册号,名称\n');
   let buf = '';
   for (let i = 0; i < ROWS; i++) {
@@ -29,7 +29,7 @@ async function writeMapping(file: string): Promise<void> {
   }
   await write(buf);
   out.end();
-  await new Promise((r) => out.once('close', r));
+  await new Promise<void>((r) => out.once('close', () => r()));
 }
 
 describe('mapping import memory', () => {
