@@ -248,6 +248,18 @@ describe('credfed ids import', () => {
     }
   });
 
+  it('shows a progress line on a terminal, ended before the summary', async () => {
+    let err = '';
+    const code = await main(['ids', 'import', path.join(FIXTURES, 'mapping-utf8.csv'), '--dry-run'], {
+      out: () => {},
+      err: (t) => void (err += t),
+      isTty: true,
+    });
+    expect(code).toBe(3);
+    expect(err).toMatch(/\rimporting: 9 rows \([\d,]+ rows\/s\) {2}accepted 4 {2}unchanged 0 {2}rejected 5\x1b\[K\n/);
+    expect(err.indexOf('\x1b[K\n')).toBeLessThan(err.indexOf('9 rows, 4 valid'));
+  });
+
   it('--help describes the columns and has EXAMPLES', async () => {
     const r = await inProcess('ids', 'import', '--help');
     expect(r.code).toBe(0);
