@@ -36,6 +36,8 @@ export async function rekeyPersons(store: Store, protection: PersonsProtection, 
   if (!sealKey) throw new CredfedError('CONFIG_INVALID', 'persons: numbers are not stored encrypted here (residentIdStorage: none or no encryptionKeyFile): nothing to rekey');
   let summary = { numbers: 0, linked: 0, resealed: 0, unreadable: 0 };
   let after: string | null = null;
+  // Rows this pass sealed: met again further on in pseudonym order, they are not counted twice.
+  const sealedHere = new Set<string>();
   for (;;) {
     const page = await listPersonIdentities(store, after, PAGE_ROWS);
     if (page.length === 0) return summary;
@@ -43,6 +45,7 @@ export async function rekeyPersons(store: Store, protection: PersonsProtection, 
     summary = await store.transaction(async (tx) => {
       const s = { ...summary };
       for (const row of page) {
+        if (sealedHere.has(row.pseudonym)) continue;
         s.numbers += 1;
         const clear = openNumber(row, row.pseudonym, sealKey);
         if (clear.error) {
@@ -53,7 +56,9 @@ export async function rekeyPersons(store: Store, protection: PersonsProtection, 
         for (const p of pseudonyms) if (p !== row.pseudonym && (await linkPseudonym(tx, row.pseudonym, p))) s.linked += 1;
         if (row.keyId !== keys[0]!.id) {
           const current = pseudonyms[0]!;
-          s.resealed += await insertPersonIdentities(tx, [{ pseudonym: current, keyId: keys[0]!.id, ...sealNumber(clear.value, current, sealKey) }]);
+          const added = await insertPersonIdentities(tx, [{ pseudonym: current, keyId: keys[0]!.id, ...sealNumber(clear.value, current, sealKey) }]);
+          if (added > 0) sealedHere.add(current);
+          s.resealed += added;
         }
       }
       return s;
