@@ -15,6 +15,7 @@ import { freePort, waitFor } from '../../helpers/federation-fixture.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 import { startTrustGateway } from '../../helpers/trust-gateway.js';
 import { initRegion, issueLeaf, publishRegionCrl, registerPartners, type Region } from '../../helpers/trust-pki.js';
+import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
 
 const by = { actor: 'test:ops' };
 const clock = { now: () => new Date() };
@@ -74,7 +75,7 @@ afterAll(async () => {
 
 describe('pushing to a neighbouring region with its own CA', () => {
   it('delivers the records: each side trusts the other through the anchor bound to it', async () => {
-    const writer = new ChunkWriter(city.store, ['region-b']);
+    const writer = new ChunkWriter(city.store, ['region-b'], loadPersonsProtection(city.config.persons));
     for (const record of generateRecords({ originId: 'city', count: 5 })) await writer.add(record);
     await writer.flush();
     city.notifyOutbox();

@@ -13,6 +13,7 @@ import { freePort, waitFor } from '../../helpers/federation-fixture.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 import { probeNew, startTrustGateway } from '../../helpers/trust-gateway.js';
 import { issueLeaf, prepareRegion, publishRegionCrl, revokeLeaf, type Leaf, type Region } from '../../helpers/trust-pki.js';
+import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
 
 let dir: string;
 let cityStore: TestStoreConfig;
@@ -64,7 +65,7 @@ const recordsAtCity = async () =>
   Number((await city.store.query<{ n: string }>(`SELECT count(*) AS n FROM records WHERE origin_id = 'county-a'`)).rows[0]!.n);
 
 async function importAtCounty(from: number, count: number): Promise<void> {
-  const writer = new ChunkWriter(county.store, ['city']);
+  const writer = new ChunkWriter(county.store, ['city'], loadPersonsProtection(county.config.persons));
   for (const record of generateRecords({ originId: 'county-a', count: from + count }).slice(from)) await writer.add(record);
   await writer.flush();
   county.notifyOutbox();
