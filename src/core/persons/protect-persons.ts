@@ -37,6 +37,8 @@ export interface ProtectedRecord {
   readonly identities: readonly PersonIdentity[];
 }
 
+/** Longest display form kept (a resident identity number has 18 characters). */
+const MAX_MASKED_LENGTH = 64;
 const RIC = IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID;
 const PSEUDONYM = IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM;
 
@@ -45,7 +47,7 @@ const PSEUDONYM = IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID_PSEUDONYM;
  * pseudonym identifiers (scheme RESIDENT_ID_PSEUDONYM, `masked` set), in
  * place, dropping duplicates. Pseudonyms that arrive as such pass unchanged.
  * A `masked` value is kept only on a pseudonym and only if it hides
- * something (contains '*'); anywhere else it is cleared, so that field
+ * something (contains '*') and has at most 64 characters; otherwise it is cleared, so that field
  * cannot carry a number in clear either. Errors: PSEUDONYM_KEY_MISSING when
  * a clear number arrives and no key is configured, IDENTIFIER_INVALID when
  * it is not a valid resident identity number.
@@ -64,7 +66,7 @@ export function protectPersons(record: CreditRecord, policy: PersonsPolicy): Res
   };
   for (const [i, id] of identifiers.entries()) {
     if (id.scheme !== RIC) {
-      push(id.masked === '' || (id.scheme === PSEUDONYM && id.masked.includes('*')) ? id : { ...id, masked: '' });
+      push(keepsMasked(id) ? id : { ...id, masked: '' });
       continue;
     }
     const field = `subject.identifiers[${i}]`;
@@ -84,6 +86,10 @@ export function protectPersons(record: CreditRecord, policy: PersonsPolicy): Res
 
 /** A clear number, or a `masked` value that must be cleared. */
 function needsRewrite(id: Identifier): boolean {
-  if (id.scheme === RIC) return true;
-  return id.masked !== '' && !(id.scheme === PSEUDONYM && id.masked.includes('*'));
+  return id.scheme === RIC || !keepsMasked(id);
+}
+
+/** No display form, or one on a pseudonym that hides something and is not oversized. */
+function keepsMasked(id: Identifier): boolean {
+  return id.masked === '' || (id.scheme === PSEUDONYM && id.masked.includes('*') && id.masked.length <= MAX_MASKED_LENGTH);
 }

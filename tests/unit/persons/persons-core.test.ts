@@ -86,6 +86,11 @@ describe('protectPersons', () => {
     expect(out.value!.record.subject!.identifiers.map((i) => i.masked)).toEqual(['', '']);
   });
 
+  it('clears an oversized masked value', () => {
+    const out = protectPersons(person([PSEUDONYM, VECTOR, `${'*'.repeat(65)}`]), { keys: [] });
+    expect(out.value!.record.subject!.identifiers[0]!.masked).toBe('');
+  });
+
   it('drops a pseudonym that is already present and counts one identity per number', () => {
     const out = protectPersons(person([PSEUDONYM, VECTOR, '110105********002X'], [RIC, '11010519491231002X'], [RIC, '11010519491231002X']), { keys: [K1] });
     expect(out.value!.record.subject!.identifiers).toHaveLength(1);
