@@ -1,8 +1,9 @@
 /**
- * Names of subjects with a USCC: a name from the source that gave the current
- * one replaces it (a rename); a materially different name from another source
- * goes to review (uscc_two_names); a subject without a name (created from a
- * mapping file) takes the first name given.
+ * Names of known subjects. A subject without a name (created from a mapping
+ * file) takes the first name a description gives. Descriptions with a USCC:
+ * a name from the source that gave the current one replaces it (a rename); a
+ * materially different name from another source goes to review
+ * (uscc_two_names).
  */
 import { materiallyDifferent } from '../../core/graph/subject-name.js';
 import { recordConflicts, type NewConflict } from './conflict-writer.js';
@@ -13,7 +14,7 @@ const USCC = 1;
 export async function checkNames({ tx, items, evidence, subjectOf, fresh, barrier }: ResolveContext): Promise<void> {
   const named = items
     .map((item, i) => ({ item, uscc: evidence[i]!.uscc, subjectId: subjectOf[i]! }))
-    .filter((n) => n.uscc !== undefined && !fresh.has(n.subjectId) && n.item.subject.name.trim() !== '');
+    .filter((n) => !fresh.has(n.subjectId) && n.item.subject.name.trim() !== '');
   if (named.length === 0) return;
   const { rows } = await tx.query<{ subject_id: string; name: string; name_source: string | null }>(
     `SELECT subject_id, name, name_source FROM subjects WHERE subject_id = ANY($1::uuid[])`,
@@ -26,14 +27,15 @@ export async function checkNames({ tx, items, evidence, subjectOf, fresh, barrie
     const held = renames.get(subjectId) ?? current.get(subjectId);
     if (!held) continue;
     const name = item.subject.name;
-    if (held.name.trim() === '' || (held.source === item.source && held.name !== name)) {
-      renames.set(subjectId, { name, source: item.source });
-    } else if (held.source !== item.source && materiallyDifferent(held.name, name)) {
+    if (held.name.trim() === '') renames.set(subjectId, { name, source: item.source });
+    else if (uscc === undefined) continue;
+    else if (held.source === item.source && held.name !== name) renames.set(subjectId, { name, source: item.source });
+    else if (held.source !== item.source && materiallyDifferent(held.name, name)) {
       conflicts.push({
         kind: 'uscc_two_names',
         subjectId,
         scheme: USCC,
-        value: uscc!,
+        value: uscc,
         proposedName: name,
         existingName: held.name,
         source: item.source,

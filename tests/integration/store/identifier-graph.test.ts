@@ -147,6 +147,15 @@ describe(`identifier graph (${onPostgres ? 'postgres' : 'embedded'})`, () => {
     expect(await conflictsOn(u)).toHaveLength(1);
   });
 
+  it('names a subject created without a name (from a mapping) by the first record, even one naming it by a legacy code only', async () => {
+    const [u, r] = [newUscc(), newRegNo()];
+    const [s] = await resolveFrom('mapping:map.csv', subject('', [USCC, u], [REGNO, r]));
+    expect(await subjectRow(s!)).toMatchObject({ name: '' });
+    await resolveFrom('county-b', subject('沈阳辰科技有限公司', [REGNO, r]));
+    expect(await subjectRow(s!)).toMatchObject({ name: '沈阳辰科技有限公司' });
+    expect(await conflictsOn(u)).toEqual([]);
+  });
+
   it('handles a batch whose chain would join two USCCs one description at a time', async () => {
     const [u1, u2, r] = [newUscc(), newUscc(), newRegNo()];
     const [a, b, c] = await resolve(subject('子公司', [USCC, u1]), subject('子公司', [REGNO, r], [USCC, u1]), subject('丑公司', [USCC, u2], [REGNO, r]));
