@@ -3,6 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { IdentifierScheme } from '../../src/gen/credfed/v1/subject.js';
+import { generateRecords } from '../../src/sample/sample-records.js';
+import { openStore } from '../../src/store/store.js';
 import { freePort, REPO_ROOT } from '../helpers/federation-fixture.js';
 
 const CLI = path.join(REPO_ROOT, 'bin/credfed.js');
@@ -35,6 +39,26 @@ describe('credfed up (npm start)', () => {
     expect(fs.existsSync(path.join(work, '.credfed', 'federation.json'))).toBe(true);
     for (const node of ['city', 'county-a', 'county-b', 'neighbour']) {
       expect(fs.existsSync(path.join(work, '.credfed', node, 'credfed.yaml'))).toBe(true);
+    }
+  });
+
+  it('natural persons: one federation key shared by every node, one encryption key each; no sample identity number in clear at the city', async () => {
+    const configs = ['city', 'county-a', 'county-b', 'neighbour'].map((n) => YAML.parse(fs.readFileSync(path.join(work, '.credfed', n, 'credfed.yaml'), 'utf8')));
+    const federationKeys = new Set(configs.map((c) => c.persons.pseudonymKeys[0].file));
+    expect(federationKeys.size).toBe(1);
+    expect(new Set(configs.map((c) => c.persons.encryptionKeyFile)).size).toBe(4);
+    expect(fs.statSync([...federationKeys][0]).mode & 0o777).toBe(0o600);
+    const rics = generateRecords({ originId: 'county-a', divisionCode: '210112', count: RECORDS })
+      .flatMap((r) => r.subject!.identifiers.filter((i) => i.scheme === IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID).map((i) => i.value));
+    expect(rics.length).toBeGreaterThan(0);
+    const store = await openStore({ dataDir: path.resolve(work, '.credfed', 'city', configs[0].store.dataDir) });
+    try {
+      const payloads = (await store.query<{ payload: Buffer }>(`SELECT payload FROM records WHERE origin_id = 'county-a'`)).rows.map((r) => Buffer.from(r.payload).toString('latin1')).join('\n');
+      for (const ric of rics) expect(payloads).not.toContain(ric.slice(6, 14) + ric.slice(14, 17));
+      const pseudonyms = (await store.query('SELECT 1 FROM subject_identifiers WHERE scheme = 8')).rows;
+      expect(pseudonyms.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
     }
   });
 
