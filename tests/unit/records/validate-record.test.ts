@@ -220,8 +220,8 @@ describe('validateRecord', () => {
     const result = validateRecord(record, { requireVersion: true });
     expect(result.error).toBeUndefined();
     expect(result.value?.subject?.identifiers).toEqual([
-      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_USCC, value: uscc },
-      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_ORG_CODE, value: org.replace('-', '') },
+      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_USCC, value: uscc, masked: '' },
+      { scheme: IdentifierScheme.IDENTIFIER_SCHEME_ORG_CODE, value: org.replace('-', ''), masked: '' },
     ]);
     // everything else is returned as given
     expect({ ...result.value, subject: undefined }).toEqual({ ...record, subject: undefined });
