@@ -141,7 +141,7 @@ describe('mapCsvRow', () => {
     expect(v.subject).toEqual({
       kind: SubjectKind.SUBJECT_KIND_NATURAL_PERSON,
       name: '黄磊',
-      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: RIC }],
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: RIC, masked: '' }],
       legalRepresentative: '',
     });
     expect(v.decisionDate).toBe('2026-05-08');
