@@ -6,6 +6,9 @@
  * person under the new key land on the same subject. A number sealed under
  * another key than the current one is also sealed again under the current
  * pseudonym (the old row stays until its key is removed from the federation).
+ * With `resend`, this node's own records about each person are given the
+ * missing pseudonyms and queued again as their next version, so receivers
+ * that never saw the clear number link the new pseudonym too.
  */
 
 import { CredfedError } from '../core/errors.js';
@@ -14,6 +17,7 @@ import { openNumber, sealNumber } from '../core/persons/seal.js';
 import { insertPersonIdentities, linkPseudonym, listPersonIdentities } from '../store/repos/person-identities-repo.js';
 import type { Store } from '../store/store.js';
 import type { PersonsProtection } from './persons-protection.js';
+import { resendWithPseudonyms, type ResendTarget } from './resend-records.js';
 
 export interface RekeySummary {
   /** Sealed numbers read. */
@@ -22,6 +26,8 @@ export interface RekeySummary {
   readonly linked: number;
   /** Numbers sealed again under the current key's pseudonym. */
   readonly resealed: number;
+  /** This node's records queued again as a new version carrying the missing pseudonyms. */
+  readonly resent: number;
   /** Rows that did not open with this node's encryption key (tampered, or sealed under another key): left as they are. */
   readonly unreadable: number;
 }
@@ -29,12 +35,16 @@ export interface RekeySummary {
 const PAGE_ROWS = 500;
 
 /** Runs the rotation pass; `onProgress` after every page (one transaction each). Throws CONFIG_INVALID without keys or an encryption key. */
-export async function rekeyPersons(store: Store, protection: PersonsProtection, onProgress: (s: RekeySummary) => void = () => {}): Promise<RekeySummary> {
+export async function rekeyPersons(
+  store: Store,
+  protection: PersonsProtection,
+  opts: { resend?: ResendTarget; onProgress?: (s: RekeySummary) => void } = {},
+): Promise<RekeySummary> {
   const keys = protection.policy.keys;
   const sealKey = protection.sealKey;
   if (keys.length === 0) throw new CredfedError('CONFIG_INVALID', 'persons.pseudonymKeys: no key is configured: add the new key first');
   if (!sealKey) throw new CredfedError('CONFIG_INVALID', 'persons: numbers are not stored encrypted here (residentIdStorage: none or no encryptionKeyFile): nothing to rekey');
-  let summary = { numbers: 0, linked: 0, resealed: 0, unreadable: 0 };
+  let summary = { numbers: 0, linked: 0, resealed: 0, resent: 0, unreadable: 0 };
   let after: string | null = null;
   // Rows this pass sealed: met again further on in pseudonym order, they are not counted twice.
   const sealedHere = new Set<string>();
@@ -60,9 +70,10 @@ export async function rekeyPersons(store: Store, protection: PersonsProtection, 
           if (added > 0) sealedHere.add(current);
           s.resealed += added;
         }
+        if (opts.resend && keys.length > 1) s.resent += await resendWithPseudonyms(tx, pseudonyms, opts.resend);
       }
       return s;
     });
-    onProgress(summary);
+    opts.onProgress?.(summary);
   }
 }

@@ -150,7 +150,7 @@ describe('natural persons at a local import', () => {
     fs.writeFileSync(rotated, YAML.stringify(doc));
     const run = await credfed(['persons', 'rekey', '-c', rotated, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ numbers: 1, linked: 1, resealed: 1, unreadable: 0 });
+    expect(JSON.parse(run.stdout)).toEqual({ numbers: 1, linked: 1, resealed: 1, resent: 1, unreadable: 0 });
     expect(run.stderr).toContain('rekey done');
     const [oldP, newP] = [pseudonymise(RIC, TEST_PSEUDONYM_KEY), pseudonymise(RIC, newKey)];
     await withStore(encrypted.store, async (s) => {
@@ -160,9 +160,17 @@ describe('natural persons at a local import', () => {
       expect(await subjectOf(newP)).toBe(await subjectOf(oldP));
       const rows = (await s.query<{ pseudonym: string; key_id: string }>('SELECT pseudonym, key_id FROM person_identities ORDER BY key_id')).rows;
       expect(rows.map((r) => [r.pseudonym, r.key_id])).toEqual([[oldP, 'test-1'], [newP, 'test-2']]);
+      // The person's record is queued again for the city, carrying both pseudonyms.
+      const queued = await s.query<{ version: string; payload: Buffer }>('SELECT version, payload FROM outbox WHERE record_id = $1 ORDER BY seq', [personRecord(1).recordId]);
+      expect(queued.rows.map((r) => Number(r.version))).toEqual([1, 2]);
+      expect(CreditRecord.decode(queued.rows[1]!.payload).subject!.identifiers.map((i) => [i.value, i.masked])).toEqual([
+        [oldP, '110105********002X'],
+        [newP, '110105********002X'],
+      ]);
+      expect(Buffer.from(queued.rows[1]!.payload).toString('latin1')).not.toContain(BIRTH);
     });
     const again = await credfed(['persons', 'rekey', '-c', rotated, '--json']);
-    expect(JSON.parse(again.stdout)).toMatchObject({ numbers: 2, linked: 0, resealed: 0 });
+    expect(JSON.parse(again.stdout)).toMatchObject({ numbers: 2, linked: 0, resealed: 0, resent: 0 });
   });
 
   it('persons key generate writes a 0600 key file and refuses to overwrite it', async () => {

@@ -13,6 +13,7 @@ import { CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { IdentifierScheme, SubjectKind } from '../../../src/gen/credfed/v1/subject.js';
 import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
+import { rekeyPersons } from '../../../src/persons/rekey.js';
 import { sampleRecord } from '../../../src/sample/sample-records.js';
 import type { Gateway } from '../../../src/server/gateway.js';
 import {
@@ -167,6 +168,23 @@ describe('natural persons across the federation', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('key rotation: rekey at a county queues its records with the new pseudonym, and the city links it to the same person', async () => {
+    const newKey = { id: 'test-2', secret: Buffer.alloc(32, 0x44) };
+    const configured = loadPersonsProtection(countyA.config.persons);
+    const rotated = { ...configured, policy: { ...configured.policy, keys: [...configured.policy.keys, newKey] } };
+    const summary = await rekeyPersons(countyA.store, rotated, { resend: { originId: 'county-a', outboxPartners: ['city'] } });
+    expect(summary).toMatchObject({ numbers: 1, linked: 1, resent: 1, unreadable: 0 });
+    countyA.notifyOutbox();
+    const newP = pseudonymise(RIC, newKey);
+    const subjectAtCity = async (value: string) =>
+      (await city.store.query<{ subject_id: string }>('SELECT subject_id FROM subject_identifiers WHERE scheme = 8 AND value = $1', [value])).rows[0]?.subject_id;
+    await waitFor(() => subjectAtCity(newP), 30_000, 'the new pseudonym at the city');
+    expect(await subjectAtCity(newP)).toBe((await payloadAt(city, 'county-b', fromB.recordId))!.subject_id);
+    const stored = (await payloadAt(city, 'county-a', fromA.recordId))!;
+    expect(CreditRecord.decode(stored.payload).version).toBe(2);
+    expect(Buffer.from(stored.payload).toString('latin1')).not.toContain(BIRTH);
   });
 
   it('loads the keys named in the configuration', () => {

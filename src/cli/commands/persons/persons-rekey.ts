@@ -1,11 +1,12 @@
 import { loadConfig } from '../../../config/load-config.js';
+import { pushPartnerIds } from '../../../config/node-config.js';
 import { loadPersonsProtection } from '../../../persons/persons-protection.js';
 import { rekeyPersons, type RekeySummary } from '../../../persons/rekey.js';
 import { openStore } from '../../../store/store.js';
 import { EXIT, UsageError, type Command } from '../../command.js';
 
 const line = (s: RekeySummary) =>
-  `${s.numbers} numbers read, ${s.linked} pseudonyms linked, ${s.resealed} sealed under the current key, ${s.unreadable} unreadable`;
+  `${s.numbers} numbers read, ${s.linked} pseudonyms linked, ${s.resealed} sealed under the current key, ${s.resent} own records queued again, ${s.unreadable} unreadable`;
 
 export const personsRekeyCommand: Command = {
   name: 'persons rekey',
@@ -21,7 +22,11 @@ identity number this node stores sealed (persons.residentIdStorage:
 encrypted), computes its pseudonym under every key of persons.pseudonymKeys,
 and links each pseudonym not linked yet to the same subject, so records that
 name the person under the new key land on that subject. A number sealed under
-an older key is sealed again under the current (first) key's pseudonym.
+an older key is sealed again under the current (first) key's pseudonym. With
+more than one key configured, this node's own records about each person that
+lack a pseudonym get it and are queued again (their next version) for the
+partners they are pushed to, so a receiver that never saw the clear number
+(the city) links the new pseudonym to the same person too.
 Safe to run again: what is linked stays linked. Progress on stderr.
 
 Runs against the store; with the embedded store, stop the node's gateway first.
@@ -45,7 +50,10 @@ EXAMPLES
     const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir });
     let summary: RekeySummary;
     try {
-      summary = await rekeyPersons(store, protection, (s) => io.err(`rekey: ${line(s)}\n`));
+      summary = await rekeyPersons(store, protection, {
+        resend: { originId: config.nodeId, outboxPartners: pushPartnerIds(config) },
+        onProgress: (s) => io.err(`rekey: ${line(s)}\n`),
+      });
     } finally {
       await store.close();
     }
