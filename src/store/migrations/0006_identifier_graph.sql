@@ -4,7 +4,8 @@
 -- identifiers linked to one subject are linked to each other. `source` says
 -- who made the link: a partner id, 'local' (an import), 'mapping:<file>'
 -- (a legacy-code mapping file), 'derived' (the organisation code inside a
--- USCC) or 'review:<actor>' (an admin's decision). Rows from before this
+-- USCC), 'review:<actor>' (an admin's decision) or 'rekey' (a person's
+-- pseudonym under a new federation key). Rows from before this
 -- migration have no source.
 ALTER TABLE subject_identifiers ADD COLUMN source text;
 

@@ -58,8 +58,8 @@ export async function countPersonIdentities(db: Queryable): Promise<number> {
  */
 export async function linkPseudonym(db: Queryable, linkedPseudonym: string, pseudonym: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `INSERT INTO subject_identifiers (scheme, value, subject_id)
-     SELECT 8, $2, subject_id FROM subject_identifiers WHERE scheme = 8 AND value = $1
+    `INSERT INTO subject_identifiers (scheme, value, subject_id, source)
+     SELECT 8, $2, subject_id, 'rekey' FROM subject_identifiers WHERE scheme = 8 AND value = $1
      ON CONFLICT DO NOTHING`,
     [linkedPseudonym, pseudonym],
   );
