@@ -14,6 +14,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { validateRecord } from '../core/records/validate-record.js';
 import { generateRecords } from '../sample/sample-records.js';
 import { encodeRecord, payloadHash, timestampToIso } from '../store/repos/record-rows.js';
+import type { PersonsProtection } from '../persons/persons-protection.js';
+import { protectedRecord } from './bench-persons.js';
 
 /** COPY input for each table, one file per table. */
 export interface CopyFiles {
@@ -35,10 +37,11 @@ const text = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t
 
 /**
  * Writes the COPY text of `count` generated records (as the receiver stores
- * them: identifiers normalised; one subject per set of shared identifiers) to
+ * them: identifiers normalised, natural persons pseudonymised; one subject
+ * per set of shared identifiers) to
  * three files in `dir`.
  */
-export async function prepareCopyFiles(dir: string, originId: string, count: number): Promise<CopyFiles> {
+export async function prepareCopyFiles(dir: string, originId: string, count: number, protection: PersonsProtection): Promise<CopyFiles> {
   const files: CopyFiles = {
     records: path.join(dir, 'copy-records.txt'),
     subjects: path.join(dir, 'copy-subjects.txt'),
@@ -53,7 +56,7 @@ export async function prepareCopyFiles(dir: string, originId: string, count: num
   for (let start = 0; start < count; start += 5000) {
     const lines = { records: [] as string[], subjects: [] as string[], identifiers: [] as string[] };
     for (const generated of generateRecords({ originId, start, count: Math.min(5000, count - start) })) {
-      const r = validateRecord(generated, { requireVersion: true }).value!;
+      const r = protectedRecord(validateRecord(generated, { requireVersion: true }).value!, protection);
       const ids = r.subject!.identifiers;
       let subjectId = ids.map((id) => subjectOf.get(`${id.scheme}:${id.value}`)).find((s) => s !== undefined);
       if (!subjectId) {

@@ -16,9 +16,11 @@ import { generateRecords } from '../sample/sample-records.js';
 import { enqueue } from '../store/repos/outbox-repo.js';
 import { encodeRecord } from '../store/repos/record-rows.js';
 import { openStore } from '../store/store.js';
+import { loadPersonsProtection, type PersonsProtection } from '../persons/persons-protection.js';
 import { prepareCopyFiles, timeCopy } from './copy-ceiling.js';
 import { peakRssMiB } from './process-rss.js';
 import { adminQuery, dbUrl } from './bench-database.js';
+import { benchPersons, protectedRecord } from './bench-persons.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -35,13 +37,13 @@ if (!Number.isInteger(N) || N < 1000) {
 }
 const say = (msg: string) => process.stderr.write(`bench:sync: ${msg}\n`);
 
-async function prefillOutbox(url: string): Promise<void> {
+async function prefillOutbox(url: string, protection: PersonsProtection): Promise<void> {
   const store = await openStore({ databaseUrl: url });
   try {
     for (let start = 0; start < N; start += 5000) {
-      // Queued as an import would queue them: validated, identifiers normalised.
-      const records = generateRecords({ originId: 'county-a', start, count: Math.min(5000, N - start) }).map(
-        (r) => validateRecord(r, { requireVersion: true }).value!,
+      // Queued as an import would queue them: validated, identifiers normalised, natural persons pseudonymised.
+      const records = generateRecords({ originId: 'county-a', start, count: Math.min(5000, N - start) }).map((r) =>
+        protectedRecord(validateRecord(r, { requireVersion: true }).value!, protection),
       );
       const entries = records.map((r) => ({
         originId: r.originId,
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
     const urls = { county: dbUrl(adminUrl, dbs.county), city: dbUrl(adminUrl, dbs.city) };
     await (await openStore({ databaseUrl: urls.city })).close();
     say(`pre-filling the county outbox with ${N} records`);
-    await prefillOutbox(urls.county);
+    const persons = benchPersons(work);
+    await prefillOutbox(urls.county, loadPersonsProtection(persons));
 
     const certs = await ensureDevCertificates({ dir: path.join(work, 'certs'), federation: 'bench', nodes: ['city', 'county-a'], admins: [] });
     const cityPort = 20000 + (process.pid % 20000);
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
       listen: `127.0.0.1:${port}`,
       store: { databaseUrl: url },
       tls: { ca: certs.nodes[id]!.caFile, cert: certs.nodes[id]!.certFile, key: certs.nodes[id]!.keyFile },
+      persons: { pseudonymKeys: persons.pseudonymKeys, encryptionKeyFile: persons.encryptionKeyFile },
       partners,
     });
     const cityFile = path.join(work, 'city.yaml');
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
     if (profileDir) await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
 
     say('ceiling: COPY of the same records into the same table layout');
-    const copy = await timeCopy(urls.city, await prepareCopyFiles(work, 'county-a', N));
+    const copy = await timeCopy(urls.city, await prepareCopyFiles(work, 'county-a', N, loadPersonsProtection(persons)));
 
     const syncRate = N / syncSeconds;
     const ceilingRate = N / copy.allTables;
