@@ -46,6 +46,8 @@ export async function lookupSubject(q: Queryable, keys: readonly PseudonymKey[],
   }
   const hits: { scheme: IdScheme; normalized: string; masked: string; subjectId: string }[] = [];
   for (const scheme of schemes) {
+    // Valid as a USCC too: without keys, look it up as that rather than refuse.
+    if (scheme === 'ric' && keys.length === 0 && schemes.length > 1) continue;
     for (const candidate of storedForms(scheme, req.value, keys)) {
       const subjectId = await resolveIdentifier(q, contractScheme(candidate.scheme), candidate.value);
       if (subjectId === undefined) continue;
