@@ -84,6 +84,20 @@ export const ERROR_CATALOGUE = {
   CONFLICT_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such identifier conflict' },
   CONFLICT_DECIDED: { status: GrpcCode.FAILED_PRECONDITION, message: 'identifier conflict is already decided' },
   CONFLICT_STALE: { status: GrpcCode.FAILED_PRECONDITION, message: 'identifier conflict no longer applies to the graph' },
+  // data-sharing agreements: documents and administration
+  AGREEMENT_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'agreement document is invalid' },
+  AGREEMENT_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such agreement or version' },
+  AGREEMENT_CONFLICT: { status: GrpcCode.FAILED_PRECONDITION, message: 'another active agreement already governs a partner of this one' },
+  // data-sharing agreements: enforcement on partner calls (deny by default)
+  AGREEMENT_MISSING: { status: GrpcCode.PERMISSION_DENIED, message: 'no data-sharing agreement governs this partner' },
+  AGREEMENT_NOT_IN_FORCE: { status: GrpcCode.PERMISSION_DENIED, message: 'the data-sharing agreement is not in force yet' },
+  AGREEMENT_EXPIRED: { status: GrpcCode.PERMISSION_DENIED, message: 'the data-sharing agreement has expired' },
+  DIRECTION_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'the agreement does not allow this direction of exchange' },
+  PURPOSE_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'the agreement does not allow this purpose' },
+  CATEGORY_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'the agreement does not cover this record category' },
+  DISCLOSURE_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'the agreement does not allow this disclosure class' },
+  QUOTA_EXCEEDED: { status: GrpcCode.RESOURCE_EXHAUSTED, message: 'the agreement quota is spent' },
+  QUERY_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'query request is invalid' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },

@@ -7,6 +7,7 @@
 import type { AdminServer } from '../../gen/credfed/v1/admin.js';
 import { unary, type CallContext, type Gatekeeper } from '../rpc-wrapper.js';
 import type { AdminDeps } from './admin-deps.js';
+import { agreementHandlers } from './agreement-handlers.js';
 import { anchorHandlers } from './anchor-handlers.js';
 import { caHandlers } from './ca-handlers.js';
 import { certificateHandlers } from './certificate-handlers.js';
@@ -21,6 +22,7 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
   const ca = caHandlers(deps);
   const anchors = anchorHandlers(deps);
   const ids = identifierHandlers(deps);
+  const agreements = agreementHandlers(deps);
   const admin = <Req, Res>(method: string, handler: (req: Req, ctx: CallContext) => Promise<Res>) => unary<Req, Res>(gate, 'admin', method, handler);
   return {
     status: admin('Status', () => deps.status()),
@@ -42,5 +44,10 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     resolveIdentifier: admin('ResolveIdentifier', ids.resolveIdentifier),
     listIdentifierConflicts: admin('ListIdentifierConflicts', ids.listIdentifierConflicts),
     decideIdentifierConflict: admin('DecideIdentifierConflict', ids.decideIdentifierConflict),
+    putAgreement: admin('PutAgreement', agreements.putAgreement),
+    getAgreement: admin('GetAgreement', agreements.getAgreement),
+    listAgreementHistory: admin('ListAgreementHistory', agreements.listAgreementHistory),
+    diffAgreement: admin('DiffAgreement', agreements.diffAgreement),
+    activateAgreement: admin('ActivateAgreement', agreements.activateAgreement),
   };
 }

@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { AgreementVersion } from "./agreement.js";
 import {
   DisclosureClass,
   disclosureClassFromJSON,
@@ -803,6 +804,98 @@ export interface DecideIdentifierConflictRequest {
 export interface DecideIdentifierConflictResponse {
   /** The conflict with its decision. */
   conflict?: IdentifierConflict | undefined;
+}
+
+/** Request for PutAgreement. */
+export interface PutAgreementRequest {
+  /** The agreement document (YAML or JSON; README "Data-sharing agreements"). */
+  document: string;
+  /** Store the version without activating it. */
+  draft: boolean;
+  /** Only validate: store nothing. */
+  dryRun: boolean;
+}
+
+/** Response of PutAgreement. */
+export interface PutAgreementResponse {
+  /** The stored version (for a dry run: what would be stored, version 0). */
+  agreement?: AgreementVersion | undefined;
+}
+
+/** Request for GetAgreement: by agreement id or by partner id (exactly one). */
+export interface GetAgreementRequest {
+  /** The agreement's id. */
+  agreementId: string;
+  /** A partner id: the agreement that governs it now. */
+  partnerId: string;
+  /** The version; 0 means the active one. */
+  version: number;
+}
+
+/** Response of GetAgreement. */
+export interface GetAgreementResponse {
+  /** The version asked for. */
+  agreement?: AgreementVersion | undefined;
+}
+
+/** Request for ListAgreementHistory. */
+export interface ListAgreementHistoryRequest {
+  /** The agreement's id. */
+  agreementId: string;
+  /** Versions per page; 0 means 50; at most 500. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** Response of ListAgreementHistory. */
+export interface ListAgreementHistoryResponse {
+  /** Versions, newest first. */
+  versions: AgreementVersion[];
+  /** Token for the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** Request for DiffAgreement. */
+export interface DiffAgreementRequest {
+  /** The agreement's id. */
+  agreementId: string;
+  /** The older version; 0 means the one before `to_version`. */
+  fromVersion: number;
+  /** The newer version; 0 means the newest. */
+  toVersion: number;
+}
+
+/** One difference between two versions of an agreement. */
+export interface AgreementChange {
+  /** The setting, as a path in the document (e.g. "purposes", "quotas.perMinute"). */
+  path: string;
+  /** Its value before and after, as JSON; empty when absent. */
+  before: string;
+  after: string;
+}
+
+/** Response of DiffAgreement. */
+export interface DiffAgreementResponse {
+  /** The versions compared. */
+  fromVersion: number;
+  toVersion: number;
+  /** The differences, in document order; empty when the versions are equivalent. */
+  changes: AgreementChange[];
+}
+
+/** Request for ActivateAgreement. */
+export interface ActivateAgreementRequest {
+  /** The agreement's id. */
+  agreementId: string;
+  /** The version to activate. */
+  version: number;
+}
+
+/** Response of ActivateAgreement. */
+export interface ActivateAgreementResponse {
+  /** The version now active. */
+  agreement?: AgreementVersion | undefined;
 }
 
 function createBaseStatusRequest(): StatusRequest {
@@ -7414,6 +7507,1045 @@ export const DecideIdentifierConflictResponse: MessageFns<DecideIdentifierConfli
   },
 };
 
+function createBasePutAgreementRequest(): PutAgreementRequest {
+  return { document: "", draft: false, dryRun: false };
+}
+
+export const PutAgreementRequest: MessageFns<PutAgreementRequest> = {
+  encode(message: PutAgreementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.document !== "") {
+      writer.uint32(10).string(message.document);
+    }
+    if (message.draft !== false) {
+      writer.uint32(16).bool(message.draft);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(24).bool(message.dryRun);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutAgreementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutAgreementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.document = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.draft = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutAgreementRequest {
+    return {
+      document: isSet(object.document) ? globalThis.String(object.document) : "",
+      draft: isSet(object.draft) ? globalThis.Boolean(object.draft) : false,
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+    };
+  },
+
+  toJSON(message: PutAgreementRequest): unknown {
+    const obj: any = {};
+    if (message.document !== "") {
+      obj.document = message.document;
+    }
+    if (message.draft !== false) {
+      obj.draft = message.draft;
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutAgreementRequest>, I>>(base?: I): PutAgreementRequest {
+    return PutAgreementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutAgreementRequest>, I>>(object: I): PutAgreementRequest {
+    const message = createBasePutAgreementRequest();
+    message.document = object.document ?? "";
+    message.draft = object.draft ?? false;
+    message.dryRun = object.dryRun ?? false;
+    return message;
+  },
+};
+
+function createBasePutAgreementResponse(): PutAgreementResponse {
+  return { agreement: undefined };
+}
+
+export const PutAgreementResponse: MessageFns<PutAgreementResponse> = {
+  encode(message: PutAgreementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreement !== undefined) {
+      AgreementVersion.encode(message.agreement, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutAgreementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutAgreementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreement = AgreementVersion.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutAgreementResponse {
+    return { agreement: isSet(object.agreement) ? AgreementVersion.fromJSON(object.agreement) : undefined };
+  },
+
+  toJSON(message: PutAgreementResponse): unknown {
+    const obj: any = {};
+    if (message.agreement !== undefined) {
+      obj.agreement = AgreementVersion.toJSON(message.agreement);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutAgreementResponse>, I>>(base?: I): PutAgreementResponse {
+    return PutAgreementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutAgreementResponse>, I>>(object: I): PutAgreementResponse {
+    const message = createBasePutAgreementResponse();
+    message.agreement = (object.agreement !== undefined && object.agreement !== null)
+      ? AgreementVersion.fromPartial(object.agreement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetAgreementRequest(): GetAgreementRequest {
+  return { agreementId: "", partnerId: "", version: 0 };
+}
+
+export const GetAgreementRequest: MessageFns<GetAgreementRequest> = {
+  encode(message: GetAgreementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreementId !== "") {
+      writer.uint32(10).string(message.agreementId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int64(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAgreementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAgreementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreementId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAgreementRequest {
+    return {
+      agreementId: isSet(object.agreementId)
+        ? globalThis.String(object.agreementId)
+        : isSet(object.agreement_id)
+        ? globalThis.String(object.agreement_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+    };
+  },
+
+  toJSON(message: GetAgreementRequest): unknown {
+    const obj: any = {};
+    if (message.agreementId !== "") {
+      obj.agreementId = message.agreementId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAgreementRequest>, I>>(base?: I): GetAgreementRequest {
+    return GetAgreementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAgreementRequest>, I>>(object: I): GetAgreementRequest {
+    const message = createBaseGetAgreementRequest();
+    message.agreementId = object.agreementId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetAgreementResponse(): GetAgreementResponse {
+  return { agreement: undefined };
+}
+
+export const GetAgreementResponse: MessageFns<GetAgreementResponse> = {
+  encode(message: GetAgreementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreement !== undefined) {
+      AgreementVersion.encode(message.agreement, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAgreementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAgreementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreement = AgreementVersion.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAgreementResponse {
+    return { agreement: isSet(object.agreement) ? AgreementVersion.fromJSON(object.agreement) : undefined };
+  },
+
+  toJSON(message: GetAgreementResponse): unknown {
+    const obj: any = {};
+    if (message.agreement !== undefined) {
+      obj.agreement = AgreementVersion.toJSON(message.agreement);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAgreementResponse>, I>>(base?: I): GetAgreementResponse {
+    return GetAgreementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAgreementResponse>, I>>(object: I): GetAgreementResponse {
+    const message = createBaseGetAgreementResponse();
+    message.agreement = (object.agreement !== undefined && object.agreement !== null)
+      ? AgreementVersion.fromPartial(object.agreement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListAgreementHistoryRequest(): ListAgreementHistoryRequest {
+  return { agreementId: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListAgreementHistoryRequest: MessageFns<ListAgreementHistoryRequest> = {
+  encode(message: ListAgreementHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreementId !== "") {
+      writer.uint32(10).string(message.agreementId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgreementHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgreementHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreementId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgreementHistoryRequest {
+    return {
+      agreementId: isSet(object.agreementId)
+        ? globalThis.String(object.agreementId)
+        : isSet(object.agreement_id)
+        ? globalThis.String(object.agreement_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAgreementHistoryRequest): unknown {
+    const obj: any = {};
+    if (message.agreementId !== "") {
+      obj.agreementId = message.agreementId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgreementHistoryRequest>, I>>(base?: I): ListAgreementHistoryRequest {
+    return ListAgreementHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgreementHistoryRequest>, I>>(object: I): ListAgreementHistoryRequest {
+    const message = createBaseListAgreementHistoryRequest();
+    message.agreementId = object.agreementId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListAgreementHistoryResponse(): ListAgreementHistoryResponse {
+  return { versions: [], nextPageToken: "" };
+}
+
+export const ListAgreementHistoryResponse: MessageFns<ListAgreementHistoryResponse> = {
+  encode(message: ListAgreementHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.versions) {
+      AgreementVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgreementHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgreementHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.versions.push(AgreementVersion.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgreementHistoryResponse {
+    return {
+      versions: globalThis.Array.isArray(object?.versions)
+        ? object.versions.map((e: any) => AgreementVersion.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAgreementHistoryResponse): unknown {
+    const obj: any = {};
+    if (message.versions?.length) {
+      obj.versions = message.versions.map((e) => AgreementVersion.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgreementHistoryResponse>, I>>(base?: I): ListAgreementHistoryResponse {
+    return ListAgreementHistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgreementHistoryResponse>, I>>(object: I): ListAgreementHistoryResponse {
+    const message = createBaseListAgreementHistoryResponse();
+    message.versions = object.versions?.map((e) => AgreementVersion.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseDiffAgreementRequest(): DiffAgreementRequest {
+  return { agreementId: "", fromVersion: 0, toVersion: 0 };
+}
+
+export const DiffAgreementRequest: MessageFns<DiffAgreementRequest> = {
+  encode(message: DiffAgreementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreementId !== "") {
+      writer.uint32(10).string(message.agreementId);
+    }
+    if (message.fromVersion !== 0) {
+      writer.uint32(16).int64(message.fromVersion);
+    }
+    if (message.toVersion !== 0) {
+      writer.uint32(24).int64(message.toVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DiffAgreementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDiffAgreementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreementId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.fromVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.toVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DiffAgreementRequest {
+    return {
+      agreementId: isSet(object.agreementId)
+        ? globalThis.String(object.agreementId)
+        : isSet(object.agreement_id)
+        ? globalThis.String(object.agreement_id)
+        : "",
+      fromVersion: isSet(object.fromVersion)
+        ? globalThis.Number(object.fromVersion)
+        : isSet(object.from_version)
+        ? globalThis.Number(object.from_version)
+        : 0,
+      toVersion: isSet(object.toVersion)
+        ? globalThis.Number(object.toVersion)
+        : isSet(object.to_version)
+        ? globalThis.Number(object.to_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: DiffAgreementRequest): unknown {
+    const obj: any = {};
+    if (message.agreementId !== "") {
+      obj.agreementId = message.agreementId;
+    }
+    if (message.fromVersion !== 0) {
+      obj.fromVersion = Math.round(message.fromVersion);
+    }
+    if (message.toVersion !== 0) {
+      obj.toVersion = Math.round(message.toVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DiffAgreementRequest>, I>>(base?: I): DiffAgreementRequest {
+    return DiffAgreementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DiffAgreementRequest>, I>>(object: I): DiffAgreementRequest {
+    const message = createBaseDiffAgreementRequest();
+    message.agreementId = object.agreementId ?? "";
+    message.fromVersion = object.fromVersion ?? 0;
+    message.toVersion = object.toVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseAgreementChange(): AgreementChange {
+  return { path: "", before: "", after: "" };
+}
+
+export const AgreementChange: MessageFns<AgreementChange> = {
+  encode(message: AgreementChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.before !== "") {
+      writer.uint32(18).string(message.before);
+    }
+    if (message.after !== "") {
+      writer.uint32(26).string(message.after);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgreementChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgreementChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.before = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.after = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgreementChange {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      before: isSet(object.before) ? globalThis.String(object.before) : "",
+      after: isSet(object.after) ? globalThis.String(object.after) : "",
+    };
+  },
+
+  toJSON(message: AgreementChange): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.before !== "") {
+      obj.before = message.before;
+    }
+    if (message.after !== "") {
+      obj.after = message.after;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgreementChange>, I>>(base?: I): AgreementChange {
+    return AgreementChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgreementChange>, I>>(object: I): AgreementChange {
+    const message = createBaseAgreementChange();
+    message.path = object.path ?? "";
+    message.before = object.before ?? "";
+    message.after = object.after ?? "";
+    return message;
+  },
+};
+
+function createBaseDiffAgreementResponse(): DiffAgreementResponse {
+  return { fromVersion: 0, toVersion: 0, changes: [] };
+}
+
+export const DiffAgreementResponse: MessageFns<DiffAgreementResponse> = {
+  encode(message: DiffAgreementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromVersion !== 0) {
+      writer.uint32(8).int64(message.fromVersion);
+    }
+    if (message.toVersion !== 0) {
+      writer.uint32(16).int64(message.toVersion);
+    }
+    for (const v of message.changes) {
+      AgreementChange.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DiffAgreementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDiffAgreementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.fromVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.toVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changes.push(AgreementChange.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DiffAgreementResponse {
+    return {
+      fromVersion: isSet(object.fromVersion)
+        ? globalThis.Number(object.fromVersion)
+        : isSet(object.from_version)
+        ? globalThis.Number(object.from_version)
+        : 0,
+      toVersion: isSet(object.toVersion)
+        ? globalThis.Number(object.toVersion)
+        : isSet(object.to_version)
+        ? globalThis.Number(object.to_version)
+        : 0,
+      changes: globalThis.Array.isArray(object?.changes)
+        ? object.changes.map((e: any) => AgreementChange.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DiffAgreementResponse): unknown {
+    const obj: any = {};
+    if (message.fromVersion !== 0) {
+      obj.fromVersion = Math.round(message.fromVersion);
+    }
+    if (message.toVersion !== 0) {
+      obj.toVersion = Math.round(message.toVersion);
+    }
+    if (message.changes?.length) {
+      obj.changes = message.changes.map((e) => AgreementChange.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DiffAgreementResponse>, I>>(base?: I): DiffAgreementResponse {
+    return DiffAgreementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DiffAgreementResponse>, I>>(object: I): DiffAgreementResponse {
+    const message = createBaseDiffAgreementResponse();
+    message.fromVersion = object.fromVersion ?? 0;
+    message.toVersion = object.toVersion ?? 0;
+    message.changes = object.changes?.map((e) => AgreementChange.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseActivateAgreementRequest(): ActivateAgreementRequest {
+  return { agreementId: "", version: 0 };
+}
+
+export const ActivateAgreementRequest: MessageFns<ActivateAgreementRequest> = {
+  encode(message: ActivateAgreementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreementId !== "") {
+      writer.uint32(10).string(message.agreementId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int64(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivateAgreementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivateAgreementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreementId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivateAgreementRequest {
+    return {
+      agreementId: isSet(object.agreementId)
+        ? globalThis.String(object.agreementId)
+        : isSet(object.agreement_id)
+        ? globalThis.String(object.agreement_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+    };
+  },
+
+  toJSON(message: ActivateAgreementRequest): unknown {
+    const obj: any = {};
+    if (message.agreementId !== "") {
+      obj.agreementId = message.agreementId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ActivateAgreementRequest>, I>>(base?: I): ActivateAgreementRequest {
+    return ActivateAgreementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ActivateAgreementRequest>, I>>(object: I): ActivateAgreementRequest {
+    const message = createBaseActivateAgreementRequest();
+    message.agreementId = object.agreementId ?? "";
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseActivateAgreementResponse(): ActivateAgreementResponse {
+  return { agreement: undefined };
+}
+
+export const ActivateAgreementResponse: MessageFns<ActivateAgreementResponse> = {
+  encode(message: ActivateAgreementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agreement !== undefined) {
+      AgreementVersion.encode(message.agreement, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivateAgreementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivateAgreementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agreement = AgreementVersion.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivateAgreementResponse {
+    return { agreement: isSet(object.agreement) ? AgreementVersion.fromJSON(object.agreement) : undefined };
+  },
+
+  toJSON(message: ActivateAgreementResponse): unknown {
+    const obj: any = {};
+    if (message.agreement !== undefined) {
+      obj.agreement = AgreementVersion.toJSON(message.agreement);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ActivateAgreementResponse>, I>>(base?: I): ActivateAgreementResponse {
+    return ActivateAgreementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ActivateAgreementResponse>, I>>(object: I): ActivateAgreementResponse {
+    const message = createBaseActivateAgreementResponse();
+    message.agreement = (object.agreement !== undefined && object.agreement !== null)
+      ? AgreementVersion.fromPartial(object.agreement)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * The administration service. Only admin certificates (URI SAN
  * spiffe://<federation>/admin/<name>) may call it.
@@ -7641,6 +8773,66 @@ export const AdminService = {
     responseDeserialize: (value: Buffer): DecideIdentifierConflictResponse =>
       DecideIdentifierConflictResponse.decode(value),
   },
+  /**
+   * Validates and stores a new version of an agreement and, unless it is a
+   * draft, activates it.
+   */
+  putAgreement: {
+    path: "/credfed.v1.Admin/PutAgreement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PutAgreementRequest): Buffer => Buffer.from(PutAgreementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PutAgreementRequest => PutAgreementRequest.decode(value),
+    responseSerialize: (value: PutAgreementResponse): Buffer =>
+      Buffer.from(PutAgreementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PutAgreementResponse => PutAgreementResponse.decode(value),
+  },
+  /** One version of an agreement (the active one by default), by agreement id or by partner. */
+  getAgreement: {
+    path: "/credfed.v1.Admin/GetAgreement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAgreementRequest): Buffer => Buffer.from(GetAgreementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAgreementRequest => GetAgreementRequest.decode(value),
+    responseSerialize: (value: GetAgreementResponse): Buffer =>
+      Buffer.from(GetAgreementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAgreementResponse => GetAgreementResponse.decode(value),
+  },
+  /** Every version of an agreement, newest first, a page at a time. */
+  listAgreementHistory: {
+    path: "/credfed.v1.Admin/ListAgreementHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAgreementHistoryRequest): Buffer =>
+      Buffer.from(ListAgreementHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAgreementHistoryRequest => ListAgreementHistoryRequest.decode(value),
+    responseSerialize: (value: ListAgreementHistoryResponse): Buffer =>
+      Buffer.from(ListAgreementHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAgreementHistoryResponse => ListAgreementHistoryResponse.decode(value),
+  },
+  /** What changed between two versions of an agreement. */
+  diffAgreement: {
+    path: "/credfed.v1.Admin/DiffAgreement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DiffAgreementRequest): Buffer => Buffer.from(DiffAgreementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DiffAgreementRequest => DiffAgreementRequest.decode(value),
+    responseSerialize: (value: DiffAgreementResponse): Buffer =>
+      Buffer.from(DiffAgreementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DiffAgreementResponse => DiffAgreementResponse.decode(value),
+  },
+  /** Activates a stored version (a draft, or an older one to roll back). */
+  activateAgreement: {
+    path: "/credfed.v1.Admin/ActivateAgreement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ActivateAgreementRequest): Buffer =>
+      Buffer.from(ActivateAgreementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ActivateAgreementRequest => ActivateAgreementRequest.decode(value),
+    responseSerialize: (value: ActivateAgreementResponse): Buffer =>
+      Buffer.from(ActivateAgreementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ActivateAgreementResponse => ActivateAgreementResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
@@ -7687,6 +8879,19 @@ export interface AdminServer extends UntypedServiceImplementation {
   listIdentifierConflicts: handleUnaryCall<ListIdentifierConflictsRequest, ListIdentifierConflictsResponse>;
   /** Accepts (applies the link the evidence proposed) or rejects one open conflict. */
   decideIdentifierConflict: handleUnaryCall<DecideIdentifierConflictRequest, DecideIdentifierConflictResponse>;
+  /**
+   * Validates and stores a new version of an agreement and, unless it is a
+   * draft, activates it.
+   */
+  putAgreement: handleUnaryCall<PutAgreementRequest, PutAgreementResponse>;
+  /** One version of an agreement (the active one by default), by agreement id or by partner. */
+  getAgreement: handleUnaryCall<GetAgreementRequest, GetAgreementResponse>;
+  /** Every version of an agreement, newest first, a page at a time. */
+  listAgreementHistory: handleUnaryCall<ListAgreementHistoryRequest, ListAgreementHistoryResponse>;
+  /** What changed between two versions of an agreement. */
+  diffAgreement: handleUnaryCall<DiffAgreementRequest, DiffAgreementResponse>;
+  /** Activates a stored version (a draft, or an older one to roll back). */
+  activateAgreement: handleUnaryCall<ActivateAgreementRequest, ActivateAgreementResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -7998,6 +9203,89 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DecideIdentifierConflictResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Validates and stores a new version of an agreement and, unless it is a
+   * draft, activates it.
+   */
+  putAgreement(
+    request: PutAgreementRequest,
+    callback: (error: ServiceError | null, response: PutAgreementResponse) => void,
+  ): ClientUnaryCall;
+  putAgreement(
+    request: PutAgreementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PutAgreementResponse) => void,
+  ): ClientUnaryCall;
+  putAgreement(
+    request: PutAgreementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PutAgreementResponse) => void,
+  ): ClientUnaryCall;
+  /** One version of an agreement (the active one by default), by agreement id or by partner. */
+  getAgreement(
+    request: GetAgreementRequest,
+    callback: (error: ServiceError | null, response: GetAgreementResponse) => void,
+  ): ClientUnaryCall;
+  getAgreement(
+    request: GetAgreementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAgreementResponse) => void,
+  ): ClientUnaryCall;
+  getAgreement(
+    request: GetAgreementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAgreementResponse) => void,
+  ): ClientUnaryCall;
+  /** Every version of an agreement, newest first, a page at a time. */
+  listAgreementHistory(
+    request: ListAgreementHistoryRequest,
+    callback: (error: ServiceError | null, response: ListAgreementHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listAgreementHistory(
+    request: ListAgreementHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAgreementHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listAgreementHistory(
+    request: ListAgreementHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAgreementHistoryResponse) => void,
+  ): ClientUnaryCall;
+  /** What changed between two versions of an agreement. */
+  diffAgreement(
+    request: DiffAgreementRequest,
+    callback: (error: ServiceError | null, response: DiffAgreementResponse) => void,
+  ): ClientUnaryCall;
+  diffAgreement(
+    request: DiffAgreementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DiffAgreementResponse) => void,
+  ): ClientUnaryCall;
+  diffAgreement(
+    request: DiffAgreementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DiffAgreementResponse) => void,
+  ): ClientUnaryCall;
+  /** Activates a stored version (a draft, or an older one to roll back). */
+  activateAgreement(
+    request: ActivateAgreementRequest,
+    callback: (error: ServiceError | null, response: ActivateAgreementResponse) => void,
+  ): ClientUnaryCall;
+  activateAgreement(
+    request: ActivateAgreementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ActivateAgreementResponse) => void,
+  ): ClientUnaryCall;
+  activateAgreement(
+    request: ActivateAgreementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ActivateAgreementResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -12,12 +12,84 @@ import {
   Client,
   type ClientDuplexStream,
   type ClientOptions,
+  type ClientUnaryCall,
   type handleBidiStreamingCall,
+  type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
+  type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
+import { AuditEntry } from "./audit.js";
 import { CreditRecord } from "./record.js";
+import { IdentifierScheme, identifierSchemeFromJSON, identifierSchemeToJSON, Subject } from "./subject.js";
+
+/** Request for QueryRecords. */
+export interface QueryRecordsRequest {
+  /**
+   * The subject's identifier as written (USCC, organisation code,
+   * registration number, resident identity number or its pseudonym …).
+   */
+  identifier: string;
+  /**
+   * Its scheme; UNSPECIFIED: detected (an input valid under two schemes
+   * linked to different subjects is INVALID_ARGUMENT / IDENTIFIER_AMBIGUOUS).
+   */
+  scheme: IdentifierScheme;
+  /** Why the caller looks (required; must be one its agreement lists). */
+  purpose: Purpose;
+  /** Free text entered in the audit log with the call, e.g. the tender or case number (at most 200 characters). */
+  reference: string;
+  /** Records per page; 0 means 50; at most 500. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** Response of QueryRecords. */
+export interface QueryRecordsResponse {
+  /**
+   * The subject as this gateway knows it: kind, name and its identifiers
+   * (a natural person's identity number masked, or in clear only when the
+   * agreement allows it).
+   */
+  subject?:
+    | Subject
+    | undefined;
+  /** The visible records (latest version of each), field rules applied. */
+  records: CreditRecord[];
+  /** Token for the next page; empty on the last page. */
+  nextPageToken: string;
+  /** The agreement, and its version, the answer was given under. */
+  agreementId: string;
+  agreementVersion: number;
+}
+
+/** Request for ListAuditEntries. */
+export interface ListAuditEntriesRequest {
+  /** Entries at or after this time; unset: from the first. */
+  from?:
+    | Timestamp
+    | undefined;
+  /** Entries before this time; unset: up to now. */
+  to?:
+    | Timestamp
+    | undefined;
+  /** Entries per page; 0 means 100; at most 1000. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** Response of ListAuditEntries. */
+export interface ListAuditEntriesResponse {
+  /** The caller's entries, oldest first. */
+  entries: AuditEntry[];
+  /** Token for the next page; empty on the last page. */
+  nextPageToken: string;
+}
 
 /** A message from the sender on a PushRecords stream. */
 export interface PushRecordsRequest {
@@ -93,6 +165,526 @@ export interface RecordRejection {
   /** Human-readable explanation, e.g. "check character: expected L, found K". */
   message: string;
 }
+
+function createBaseQueryRecordsRequest(): QueryRecordsRequest {
+  return { identifier: "", scheme: 0, purpose: 0, reference: "", pageSize: 0, pageToken: "" };
+}
+
+export const QueryRecordsRequest: MessageFns<QueryRecordsRequest> = {
+  encode(message: QueryRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.identifier !== "") {
+      writer.uint32(10).string(message.identifier);
+    }
+    if (message.scheme !== 0) {
+      writer.uint32(16).int32(message.scheme);
+    }
+    if (message.purpose !== 0) {
+      writer.uint32(24).int32(message.purpose);
+    }
+    if (message.reference !== "") {
+      writer.uint32(34).string(message.reference);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(40).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(50).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.identifier = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.scheme = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.purpose = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryRecordsRequest {
+    return {
+      identifier: isSet(object.identifier) ? globalThis.String(object.identifier) : "",
+      scheme: isSet(object.scheme) ? identifierSchemeFromJSON(object.scheme) : 0,
+      purpose: isSet(object.purpose) ? purposeFromJSON(object.purpose) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: QueryRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.identifier !== "") {
+      obj.identifier = message.identifier;
+    }
+    if (message.scheme !== 0) {
+      obj.scheme = identifierSchemeToJSON(message.scheme);
+    }
+    if (message.purpose !== 0) {
+      obj.purpose = purposeToJSON(message.purpose);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryRecordsRequest>, I>>(base?: I): QueryRecordsRequest {
+    return QueryRecordsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryRecordsRequest>, I>>(object: I): QueryRecordsRequest {
+    const message = createBaseQueryRecordsRequest();
+    message.identifier = object.identifier ?? "";
+    message.scheme = object.scheme ?? 0;
+    message.purpose = object.purpose ?? 0;
+    message.reference = object.reference ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryRecordsResponse(): QueryRecordsResponse {
+  return { subject: undefined, records: [], nextPageToken: "", agreementId: "", agreementVersion: 0 };
+}
+
+export const QueryRecordsResponse: MessageFns<QueryRecordsResponse> = {
+  encode(message: QueryRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== undefined) {
+      Subject.encode(message.subject, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.records) {
+      CreditRecord.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
+    }
+    if (message.agreementId !== "") {
+      writer.uint32(34).string(message.agreementId);
+    }
+    if (message.agreementVersion !== 0) {
+      writer.uint32(40).int64(message.agreementVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = Subject.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.records.push(CreditRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agreementId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.agreementVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryRecordsResponse {
+    return {
+      subject: isSet(object.subject) ? Subject.fromJSON(object.subject) : undefined,
+      records: globalThis.Array.isArray(object?.records)
+        ? object.records.map((e: any) => CreditRecord.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+      agreementId: isSet(object.agreementId)
+        ? globalThis.String(object.agreementId)
+        : isSet(object.agreement_id)
+        ? globalThis.String(object.agreement_id)
+        : "",
+      agreementVersion: isSet(object.agreementVersion)
+        ? globalThis.Number(object.agreementVersion)
+        : isSet(object.agreement_version)
+        ? globalThis.Number(object.agreement_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueryRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.subject !== undefined) {
+      obj.subject = Subject.toJSON(message.subject);
+    }
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => CreditRecord.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    if (message.agreementId !== "") {
+      obj.agreementId = message.agreementId;
+    }
+    if (message.agreementVersion !== 0) {
+      obj.agreementVersion = Math.round(message.agreementVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryRecordsResponse>, I>>(base?: I): QueryRecordsResponse {
+    return QueryRecordsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryRecordsResponse>, I>>(object: I): QueryRecordsResponse {
+    const message = createBaseQueryRecordsResponse();
+    message.subject = (object.subject !== undefined && object.subject !== null)
+      ? Subject.fromPartial(object.subject)
+      : undefined;
+    message.records = object.records?.map((e) => CreditRecord.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    message.agreementId = object.agreementId ?? "";
+    message.agreementVersion = object.agreementVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseListAuditEntriesRequest(): ListAuditEntriesRequest {
+  return { from: undefined, to: undefined, pageSize: 0, pageToken: "" };
+}
+
+export const ListAuditEntriesRequest: MessageFns<ListAuditEntriesRequest> = {
+  encode(message: ListAuditEntriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== undefined) {
+      Timestamp.encode(message.from, writer.uint32(10).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(message.to, writer.uint32(18).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditEntriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditEntriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditEntriesRequest {
+    return {
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAuditEntriesRequest): unknown {
+    const obj: any = {};
+    if (message.from !== undefined) {
+      obj.from = fromTimestamp(message.from).toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = fromTimestamp(message.to).toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditEntriesRequest>, I>>(base?: I): ListAuditEntriesRequest {
+    return ListAuditEntriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditEntriesRequest>, I>>(object: I): ListAuditEntriesRequest {
+    const message = createBaseListAuditEntriesRequest();
+    message.from = (object.from !== undefined && object.from !== null) ? Timestamp.fromPartial(object.from) : undefined;
+    message.to = (object.to !== undefined && object.to !== null) ? Timestamp.fromPartial(object.to) : undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditEntriesResponse(): ListAuditEntriesResponse {
+  return { entries: [], nextPageToken: "" };
+}
+
+export const ListAuditEntriesResponse: MessageFns<ListAuditEntriesResponse> = {
+  encode(message: ListAuditEntriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      AuditEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditEntriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditEntriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(AuditEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditEntriesResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => AuditEntry.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAuditEntriesResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => AuditEntry.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditEntriesResponse>, I>>(base?: I): ListAuditEntriesResponse {
+    return ListAuditEntriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditEntriesResponse>, I>>(object: I): ListAuditEntriesResponse {
+    const message = createBaseListAuditEntriesResponse();
+    message.entries = object.entries?.map((e) => AuditEntry.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
 
 function createBasePushRecordsRequest(): PushRecordsRequest {
   return { message: undefined };
@@ -793,6 +1385,37 @@ export const FederationService = {
     responseSerialize: (value: PushRecordsResponse): Buffer => Buffer.from(PushRecordsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PushRecordsResponse => PushRecordsResponse.decode(value),
   },
+  /**
+   * Returns the records held about one subject, found by any of its
+   * identifiers, that the caller's agreement lets it see (categories and
+   * disclosure classes; field rules applied), a page at a time. A subject
+   * nobody holds is NOT_FOUND / SUBJECT_NOT_FOUND.
+   */
+  queryRecords: {
+    path: "/credfed.v1.Federation/QueryRecords" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: QueryRecordsRequest): Buffer => Buffer.from(QueryRecordsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): QueryRecordsRequest => QueryRecordsRequest.decode(value),
+    responseSerialize: (value: QueryRecordsResponse): Buffer =>
+      Buffer.from(QueryRecordsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QueryRecordsResponse => QueryRecordsResponse.decode(value),
+  },
+  /**
+   * The calling partner's own entries of this gateway's audit log, oldest
+   * first, a page at a time.
+   */
+  listAuditEntries: {
+    path: "/credfed.v1.Federation/ListAuditEntries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAuditEntriesRequest): Buffer =>
+      Buffer.from(ListAuditEntriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAuditEntriesRequest => ListAuditEntriesRequest.decode(value),
+    responseSerialize: (value: ListAuditEntriesResponse): Buffer =>
+      Buffer.from(ListAuditEntriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAuditEntriesResponse => ListAuditEntriesResponse.decode(value),
+  },
 } as const;
 
 export interface FederationServer extends UntypedServiceImplementation {
@@ -813,6 +1436,18 @@ export interface FederationServer extends UntypedServiceImplementation {
    * with RESOURCE_EXHAUSTED.
    */
   pushRecords: handleBidiStreamingCall<PushRecordsRequest, PushRecordsResponse>;
+  /**
+   * Returns the records held about one subject, found by any of its
+   * identifiers, that the caller's agreement lets it see (categories and
+   * disclosure classes; field rules applied), a page at a time. A subject
+   * nobody holds is NOT_FOUND / SUBJECT_NOT_FOUND.
+   */
+  queryRecords: handleUnaryCall<QueryRecordsRequest, QueryRecordsResponse>;
+  /**
+   * The calling partner's own entries of this gateway's audit log, oldest
+   * first, a page at a time.
+   */
+  listAuditEntries: handleUnaryCall<ListAuditEntriesRequest, ListAuditEntriesResponse>;
 }
 
 export interface FederationClient extends Client {
@@ -838,6 +1473,46 @@ export interface FederationClient extends Client {
     metadata: Metadata,
     options?: Partial<CallOptions>,
   ): ClientDuplexStream<PushRecordsRequest, PushRecordsResponse>;
+  /**
+   * Returns the records held about one subject, found by any of its
+   * identifiers, that the caller's agreement lets it see (categories and
+   * disclosure classes; field rules applied), a page at a time. A subject
+   * nobody holds is NOT_FOUND / SUBJECT_NOT_FOUND.
+   */
+  queryRecords(
+    request: QueryRecordsRequest,
+    callback: (error: ServiceError | null, response: QueryRecordsResponse) => void,
+  ): ClientUnaryCall;
+  queryRecords(
+    request: QueryRecordsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: QueryRecordsResponse) => void,
+  ): ClientUnaryCall;
+  queryRecords(
+    request: QueryRecordsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: QueryRecordsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The calling partner's own entries of this gateway's audit log, oldest
+   * first, a page at a time.
+   */
+  listAuditEntries(
+    request: ListAuditEntriesRequest,
+    callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
+  ): ClientUnaryCall;
+  listAuditEntries(
+    request: ListAuditEntriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
+  ): ClientUnaryCall;
+  listAuditEntries(
+    request: ListAuditEntriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const FederationClient = makeGenericClientConstructor(FederationService, "credfed.v1.Federation") as unknown as {
@@ -858,6 +1533,39 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
