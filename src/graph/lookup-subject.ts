@@ -34,12 +34,29 @@ export interface SubjectLookup {
   readonly records: Page<RecordSummaryRow>;
 }
 
+/** An identifier, as typed, found in the graph: how it was read and the subject it names. */
+export interface FoundIdentifier {
+  readonly scheme: IdScheme;
+  readonly normalized: string;
+  readonly masked: string;
+  readonly subjectId: string;
+}
+
 /**
  * Throws IDENTIFIER_INVALID (naming the rule), IDENTIFIER_AMBIGUOUS (valid
  * under two schemes, and both linked), PSEUDONYM_KEY_MISSING (a resident
  * identity number with no federation key configured) or SUBJECT_NOT_FOUND.
  */
 export async function lookupSubject(q: Queryable, keys: readonly PseudonymKey[], req: LookupRequest): Promise<SubjectLookup> {
+  const hit = await findIdentifier(q, keys, req);
+  const subject = await subjectView(q, hit.subjectId);
+  if (!subject) throw new CredfedError('SUBJECT_NOT_FOUND', 'the identifier is linked to a subject that is not stored');
+  const records = await subjectRecords(q, [subject.subjectId, ...subject.mergedSubjectIds], { pageSize: req.pageSize, pageToken: req.pageToken });
+  return { scheme: hit.scheme, normalized: hit.normalized, masked: hit.masked, subject, records };
+}
+
+/** The subject an identifier, as typed, names (same refusals as lookupSubject). */
+export async function findIdentifier(q: Queryable, keys: readonly PseudonymKey[], req: Pick<LookupRequest, 'value' | 'scheme' | 'mask'>): Promise<FoundIdentifier> {
   const schemes = req.scheme ? [req.scheme] : detectSchemes(req.value);
   if (schemes.length === 0) {
     throw new CredfedError('IDENTIFIER_INVALID', 'not a valid USCC, organisation code, registration number or resident identity number; name the scheme for other identifiers');
@@ -61,10 +78,7 @@ export async function lookupSubject(q: Queryable, keys: readonly PseudonymKey[],
   }
   const hit = hits[0];
   if (!hit) throw new CredfedError('SUBJECT_NOT_FOUND', 'no subject is linked to this identifier');
-  const subject = await subjectView(q, hit.subjectId);
-  if (!subject) throw new CredfedError('SUBJECT_NOT_FOUND', 'the identifier is linked to a subject that is not stored');
-  const records = await subjectRecords(q, [subject.subjectId, ...subject.mergedSubjectIds], { pageSize: req.pageSize, pageToken: req.pageToken });
-  return { scheme: hit.scheme, normalized: hit.normalized, masked: hit.masked, subject, records };
+  return hit;
 }
 
 /** The forms an identifier is stored under: its normalised value, or a resident identity number's pseudonyms. */

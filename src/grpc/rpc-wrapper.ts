@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import type { PartnerConfig } from '../config/node-config.js';
+import type { AgreementInForce, Direction, Purpose } from '../core/agreements/agreement.js';
+import type { CallNeed } from '../core/agreements/evaluate.js';
 import { CredfedError } from '../core/errors.js';
+import type { AgreementEnforcer } from '../enforcement/agreement-gate.js';
 import type { Logger } from '../obs/logger.js';
 import { peerCertificateFromCall, peerIdentityFromCall, type AuthContextSource } from '../pki/grpc-credentials.js';
 import type { PeerIdentity } from '../pki/identity.js';
@@ -20,10 +23,54 @@ export interface CallContext {
   readonly log: Logger;
   /**
    * Aborted when the caller is cut off while the call runs (its partner was
-   * suspended): stop working and return; the wrapper has already ended the
-   * call with UNAUTHENTICATED.
+   * suspended, or its agreement no longer allows the call): stop working and
+   * return; the wrapper has already ended the call with the refusal.
    */
   readonly signal: AbortSignal;
+  /** The agreement the call was admitted under (partner calls, when agreements are enforced). */
+  readonly agreement?: AgreementInForce;
+  /** The agreement governing the call now, decided again (a stream's next message); throws the refusal. */
+  agreementNow(): AgreementInForce | undefined;
+  /** Facts the handler adds to the call's audit entry (subject looked at, record counts). */
+  readonly audit: AuditNote;
+  /** Appends an audit entry for this call now (e.g. one per committed batch of a stream); resolves once it is durable. */
+  record(note: AuditNote): Promise<void>;
+}
+
+/** What a handler tells the audit log about its call. */
+export interface AuditNote {
+  subject?: string;
+  purpose?: string;
+  reference?: string;
+  recordsReturned?: number;
+  recordsAccepted?: number;
+  recordsRejected?: number;
+}
+
+/** One audit entry as the wrapper writes it (src/core/audit/audit-event.ts). */
+export interface CallAuditEvent extends AuditNote {
+  readonly at: Date;
+  readonly actor: string;
+  readonly partner?: string;
+  readonly certificateFingerprint?: string;
+  readonly method: string;
+  readonly decision: 'allow' | 'deny';
+  readonly reason?: string;
+  readonly agreementId?: string;
+  readonly agreementVersion?: number;
+}
+
+/** The audit log: `append` resolves once the entry is durable. */
+export interface AuditSink {
+  append(event: CallAuditEvent): Promise<unknown>;
+}
+
+/** What a partner call needs from the caller's agreement. */
+export interface CallPolicy<Req> {
+  /** The direction of exchange; none: any agreement in force allows the call. */
+  readonly direction?: Direction;
+  /** A query's stated purpose and reference, read from the request (a purpose is then required). */
+  readonly purposeOf?: (req: Req) => { purpose?: Purpose; reference?: string };
 }
 
 export interface Gatekeeper {
@@ -49,6 +96,12 @@ export interface Gatekeeper {
   watch?(partnerId: string, cutOff: (detail: string) => void, certificate?: string): () => void;
   /** Hears the connection (grpc-js peer address) of every authorized partner call, and its certificate. */
   attach?(partnerId: string, peerAddress: string, certificate?: string): void;
+  /** Decides partner calls under the caller's data-sharing agreement; absent: agreements are not enforced (benchmarks only). */
+  readonly agreements?: AgreementEnforcer;
+  /** Where every partner call and admin action is entered; absent: nothing is audited (benchmarks only). */
+  readonly audit?: AuditSink;
+  /** The clock audit entries are stamped with. */
+  now?(): Date;
   readonly log: Logger;
 }
 
@@ -75,14 +128,21 @@ export function authorize(
   if (access === 'admin') {
     if (peer.kind !== 'admin') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs an admin certificate`);
     const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
-    return { peer, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, requestId }), signal };
+    return { peer, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, requestId }), signal, ...NO_AGREEMENT };
   }
   if (peer.kind !== 'partner') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs a partner certificate`);
   const partner = gate.partner(peer.id);
   if (!partner) throw new CredfedError('PEER_UNKNOWN', `"${peer.id}" is not a registered partner of this node`);
   const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
-  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, partner: peer.id, requestId }), signal };
+  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, partner: peer.id, requestId }), signal, ...NO_AGREEMENT };
 }
+
+/** Context parts that the wrapper's guard fills in (authorize alone neither enforces agreements nor audits). */
+const NO_AGREEMENT = {
+  agreementNow: () => undefined,
+  audit: {},
+  record: () => Promise.resolve(),
+} as const;
 
 /** Wraps a unary handler: caller, cut-off, logging and error mapping in one place. */
 export function unary<Req, Res>(
@@ -90,18 +150,20 @@ export function unary<Req, Res>(
   access: Access,
   method: string,
   handler: (req: Req, ctx: CallContext) => Promise<Res>,
+  policy: CallPolicy<Req> = {},
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = Date.now();
-    const guard = new CallGuard(gate, method);
+    const guard = new CallGuard(gate, method, access);
     guard.onFinish = (e, res) => (e ? callback(e) : callback(null, res as Res));
     Promise.resolve()
       .then(() => {
-        const ctx = guard.admit(call, access);
         const malformed = malformedReason(call.request);
+        const ctx = guard.admit(call, needOf(policy, malformed ? undefined : call.request));
         if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
         return handler(call.request, ctx);
       })
+      .then((res) => guard.entered().then(() => res))
       .then(
         (res) => {
           guard.log.debug({ durationMs: Date.now() - started }, 'call ok');
@@ -109,6 +171,18 @@ export function unary<Req, Res>(
         },
         (e: unknown) => guard.fail(e),
       );
+  };
+}
+
+/** What a call needs from the agreement, with the purpose and reference noted for the audit entry. */
+function needOf<Req>(policy: CallPolicy<Req>, req: Req | undefined): CallNeed & { note: AuditNote } {
+  if (!policy.purposeOf) return { ...(policy.direction ? { direction: policy.direction } : {}), note: {} };
+  const stated = req === undefined ? {} : policy.purposeOf(req);
+  return {
+    ...(policy.direction ? { direction: policy.direction } : {}),
+    ...(stated.purpose ? { purpose: stated.purpose } : {}),
+    purposeRequired: true,
+    note: { ...(stated.purpose ? { purpose: stated.purpose } : {}), ...(stated.reference ? { reference: stated.reference } : {}) },
   };
 }
 
@@ -122,13 +196,18 @@ export function bidi<Req, Res>(
   access: Access,
   method: string,
   handler: (call: grpc.ServerDuplexStream<Req, Res>, ctx: CallContext) => Promise<void>,
+  policy: CallPolicy<Req> = {},
 ): grpc.handleBidiStreamingCall<Req, Res> {
   return (call) => {
-    const guard = new CallGuard(gate, method);
+    const guard = new CallGuard(gate, method, access);
     // grpc-js turns an 'error' event into the stream's final status after pending writes.
     guard.onFinish = (e) => (e ? call.emit('error', e) : call.end());
     Promise.resolve()
-      .then(() => handler(call, guard.admit(call, access)))
+      .then(() => {
+        const ctx = guard.admit(call, needOf(policy, undefined));
+        // The stream's opening is entered (durably) before it starts.
+        return guard.entered().then(() => handler(call, ctx));
+      })
       .then(
         () => guard.finish(),
         (e: unknown) => guard.fail(e),
@@ -136,54 +215,149 @@ export function bidi<Req, Res>(
   };
 }
 
-/** What every wrapper does around one call: admit the caller, watch for its cut-off, finish exactly once. */
+/** What every wrapper does around one call: admit the caller, enforce its agreement, audit, watch for its cut-off, finish exactly once. */
 class CallGuard {
   onFinish: (e: grpc.ServiceError | undefined, res?: unknown) => void = () => undefined;
   log: Logger;
   private readonly abort = new AbortController();
-  private unwatch: (() => void) | undefined;
+  private readonly unwatch: (() => void)[] = [];
   private finished = false;
+  /** A refusal is being entered in the audit log: the call ends with it, not otherwise. */
+  private failing = false;
+  /** Who the caller is, for its audit entries (known once its certificate is read). */
+  private who: { actor: string; partner?: string; certificateFingerprint?: string } | undefined;
+  private agreement: AgreementInForce | undefined;
+  private readonly note: AuditNote = {};
 
   constructor(
     private readonly gate: Gatekeeper,
     private readonly method: string,
+    private readonly access: Access,
   ) {
     this.log = gate.log.child({ method });
   }
 
-  /** Authorizes the caller and, for a partner, watches it for the rest of the call (registered in the same tick). */
-  admit(call: AuthContextSource & { getPeer(): string }, access: Access): CallContext {
-    const ctx = authorize(this.gate, call, access, this.method, this.abort.signal);
-    this.log = ctx.log;
-    if (ctx.partner) {
-      const partnerId = ctx.partner.id;
-      this.gate.attach?.(partnerId, call.getPeer(), ctx.certificate);
-      this.unwatch = this.gate.watch?.(partnerId, (detail) => this.cutOff(detail), ctx.certificate);
+  /**
+   * Authorizes the caller, decides its agreement (partner calls: direction,
+   * purpose, quota) and, for a partner, watches it for the rest of the call
+   * (registered in the same tick).
+   */
+  admit(call: AuthContextSource & { getPeer(): string }, need: CallNeed & { note: AuditNote }): CallContext {
+    Object.assign(this.note, need.note);
+    this.who = callerOf(call, this.access);
+    const base = authorize(this.gate, call, this.access, this.method, this.abort.signal);
+    this.log = base.log;
+    const partner = base.partner;
+    const enforcer = partner ? this.gate.agreements : undefined;
+    if (partner && enforcer) this.agreement = enforcer.admit(partner, need);
+    if (partner) {
+      this.gate.attach?.(partner.id, call.getPeer(), base.certificate);
+      const cutOff = this.gate.watch?.(partner.id, (detail) => this.end(new CredfedError('PEER_CUT_OFF', detail)), base.certificate);
+      if (cutOff) this.unwatch.push(cutOff);
+      if (enforcer) this.unwatch.push(enforcer.watch(partner, need, (refusal) => this.end(refusal)));
     }
-    return ctx;
+    return {
+      ...base,
+      ...(this.agreement ? { agreement: this.agreement } : {}),
+      agreementNow: () => (partner && enforcer ? enforcer.recheck(partner, need) : undefined),
+      audit: this.note,
+      record: (note) => this.enter('allow', undefined, note, refOf(this.agreementNow(partner, need))),
+    };
+  }
+
+  /** The call's own audit entry (after its handler succeeded); durable when this resolves. */
+  entered(): Promise<void> {
+    return this.enter('allow', undefined, this.note, refOf(this.agreement));
   }
 
   finish(e?: grpc.ServiceError, res?: unknown): void {
-    if (this.finished) return;
+    if (this.finished || (this.failing && !e)) return;
     this.finished = true;
-    this.unwatch?.();
+    this.unwatch.forEach((u) => u());
     this.onFinish(e, res);
   }
 
+  /** Fails the call after entering the refusal in the audit log (when the caller is known). */
   fail(e: unknown): void {
-    if (this.finished) return;
+    if (this.finished || this.failing) return;
+    this.failing = true;
     logFailure(this.log, e);
-    this.finish(toGrpcError(e));
+    const refusal = toGrpcError(e);
+    this.enter('deny', reasonCode(e), this.note, agreementOfRefusal(e) ?? refOf(this.agreement)).then(
+      () => this.finish(refusal),
+      () => this.finish(refusal),
+    );
   }
 
-  /** The partner was cut off during the call: end it with UNAUTHENTICATED, then tell the handler. */
-  private cutOff(detail: string): void {
+  /** The caller may no longer make the call (cut off, or its agreement changed or expired): end it, then tell the handler. */
+  private end(refusal: CredfedError): void {
     if (this.finished) return;
-    const refusal = new CredfedError('PEER_CUT_OFF', detail);
-    this.log.warn({ code: refusal.code, err: refusal }, 'call ended: partner cut off');
-    this.finish(toGrpcError(refusal));
+    this.log.warn({ code: refusal.code, err: refusal }, 'call ended: no longer allowed');
+    this.fail(refusal);
     this.abort.abort(refusal);
   }
+
+  private agreementNow(partner: PartnerConfig | undefined, need: CallNeed): AgreementInForce | undefined {
+    if (!partner || !this.gate.agreements) return undefined;
+    try {
+      return this.gate.agreements.recheck(partner, need);
+    } catch {
+      return this.agreement;
+    }
+  }
+
+  private async enter(decision: 'allow' | 'deny', reason: string | undefined, note: AuditNote, agreement: AgreementRef | undefined): Promise<void> {
+    const sink = this.gate.audit;
+    if (!sink || !this.who) return;
+    try {
+      await sink.append({
+        at: this.gate.now?.() ?? new Date(),
+        ...this.who,
+        method: `${this.access === 'admin' ? 'Admin' : 'Federation'}/${this.method}`,
+        decision,
+        ...(reason ? { reason } : {}),
+        ...(agreement ? { agreementId: agreement.id, agreementVersion: agreement.version } : {}),
+        ...note,
+      });
+    } catch (e) {
+      this.log.error({ err: e }, 'the audit entry could not be written; the call is refused');
+      throw new CredfedError('STORE_UNAVAILABLE', 'the audit log cannot be written');
+    }
+  }
+}
+
+/** The caller as its audit entries name it; undefined without a usable certificate (refused before any entry). */
+function callerOf(call: AuthContextSource, access: Access): { actor: string; partner?: string; certificateFingerprint?: string } | undefined {
+  try {
+    const leaf = peerCertificateFromCall(call);
+    const peer = peerIdentityFromCall(call);
+    const certificateFingerprint = createHash('sha256').update(leaf.raw).digest('hex');
+    if (peer.kind === 'admin') return { actor: `admin/${peer.id}`, certificateFingerprint };
+    return { actor: `partner/${peer.id}`, ...(access === 'partner' ? { partner: peer.id } : {}), certificateFingerprint };
+  } catch {
+    return undefined;
+  }
+}
+
+function reasonCode(e: unknown): string {
+  return e instanceof CredfedError ? e.code : 'INTERNAL';
+}
+
+/** An agreement version as audit entries name it. */
+interface AgreementRef {
+  readonly id: string;
+  readonly version: number;
+}
+
+function refOf(inForce: AgreementInForce | undefined): AgreementRef | undefined {
+  return inForce ? { id: inForce.agreement.id, version: inForce.version } : undefined;
+}
+
+/** The agreement a refusal names (e.g. the one that expired), for the audit entry. */
+function agreementOfRefusal(e: unknown): AgreementRef | undefined {
+  if (!(e instanceof CredfedError)) return undefined;
+  const { agreementId, agreementVersion } = e.details as { agreementId?: unknown; agreementVersion?: unknown };
+  return typeof agreementId === 'string' && typeof agreementVersion === 'number' ? { id: agreementId, version: agreementVersion } : undefined;
 }
 
 function logFailure(log: Logger, e: unknown): void {

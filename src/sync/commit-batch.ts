@@ -1,4 +1,6 @@
 import type { PartnerConfig } from '../config/node-config.js';
+import type { Agreement } from '../core/agreements/agreement.js';
+import { refuseRecord } from '../core/agreements/evaluate.js';
 import { CredfedError } from '../core/errors.js';
 import { evidenceOf } from '../core/graph/evidence.js';
 import { validateRecord } from '../core/records/validate-record.js';
@@ -34,18 +36,23 @@ type CheckedItem =
  * natural person by a clear identity number (e.g. from a sender that does not
  * pseudonymise) is rewritten with the receiver's pseudonyms (`persons`), so
  * it is stored re-encoded; without a pseudonym key it is rejected
- * (PSEUDONYM_KEY_MISSING).
+ * (PSEUDONYM_KEY_MISSING). Under the sender's data-sharing `agreement`, a
+ * record of a category or disclosure class it does not list, or from a third
+ * platform when it does not allow those, is rejected with the reason.
  */
-export function checkBatch(partner: PartnerConfig, batch: readonly IncomingRecord[], persons: PersonsProtection = NO_PERSON_KEYS): CheckedBatch {
+export function checkBatch(partner: PartnerConfig, batch: readonly IncomingRecord[], persons: PersonsProtection = NO_PERSON_KEYS, agreement?: Agreement): CheckedBatch {
   assertOrdered(batch);
-  return { items: batch.map((item) => checkItem(partner, item, persons)) };
+  return { items: batch.map((item) => checkItem(partner, item, persons, agreement)) };
 }
 
-function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRecord, persons: PersonsProtection): CheckedItem {
+function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRecord, persons: PersonsProtection, agreement: Agreement | undefined): CheckedItem {
   if (!record) {
     return { seq, rejection: { seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' } };
   }
-  if (record.originId !== partner.id && !partner.relay) {
+  if (agreement) {
+    const refused = refuseRecord(agreement, record, [partner.id]);
+    if (refused) return { seq, rejection: { seq, recordId: record.recordId, ...refused } };
+  } else if (record.originId !== partner.id && !partner.relay) {
     return {
       seq,
       rejection: {

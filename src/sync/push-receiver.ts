@@ -33,7 +33,8 @@ export function pushRecordsHandler(store: Store, persons?: PersonsProtection) {
       const malformed = malformedReason(req);
       if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
       if (!req.batch) throw new CredfedError('PROTOCOL_VIOLATION', 'expected a batch message');
-      return checkBatch(partner, req.batch, persons);
+      // Each batch is checked under the agreement in force when it arrives (a refusal ends the stream).
+      return checkBatch(partner, req.batch, persons, ctx.agreementNow()?.agreement);
     };
     // Each batch is checked as it arrives; its transaction may start while the
     // one before it is still running (PostgreSQL), but commits only after it,
@@ -69,8 +70,11 @@ export function pushRecordsHandler(store: Store, persons?: PersonsProtection) {
         );
         acks = acks
           .then(() => committed)
-          .then((ack) => {
+          .then(async (ack) => {
             if (!ack || failed) return;
+            // The exchange is entered in the audit log, durably, before it is acknowledged.
+            await ctx.record({ recordsAccepted: ack.accepted, recordsRejected: ack.rejections.length });
+            if (failed || ctx.signal.aborted) return;
             ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
             call.write({ message: { $case: 'ack', value: ack } });
             if (waiting-- === MAX_WAITING_BATCHES) call.resume();
