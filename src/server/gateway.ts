@@ -50,6 +50,14 @@ export interface GatewayOptions {
   readonly trustRefreshMs?: number;
   /** How often certificate and CRL expiry is checked and our CRL re-issued when due (default 60 s). */
   readonly expiryCheckMs?: number;
+  /** How often the active agreements are re-read (default 2 s). */
+  readonly agreementRefreshMs?: number;
+  /**
+   * false switches agreement enforcement AND the audit log off: partner calls
+   * are then limited by identity only. For benchmarks that measure their cost;
+   * not reachable from the configuration or the CLI.
+   */
+  readonly enforcement?: boolean;
 }
 
 /**
