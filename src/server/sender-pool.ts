@@ -28,6 +28,12 @@ export interface SenderPoolParts {
   /** Our own TLS files as loaded at start (replaced when the trust material's client files change). */
   readonly tls: TlsFiles;
   readonly log: Logger;
+  /**
+   * Why our records may not be sent to a partner now (its agreement is not
+   * in force or does not allow `pull`); undefined when they may. Absent:
+   * agreements are not enforced (benchmarks only).
+   */
+  readonly mayNotSend?: (partner: PartnerConfig) => Error | undefined;
 }
 
 export class SenderPool {
@@ -108,7 +114,8 @@ export class SenderPool {
   private startSender(partner: PartnerConfig): void {
     const { config, store, log } = this.parts;
     const client = partnerClient(config, this.senderTls(partner.id), partner.id, partner.endpoint!);
-    const sender = new PushSender(store, config, partner, client, this.holderId, log.child({ partner: partner.id }));
+    const gate = this.parts.mayNotSend;
+    const sender = new PushSender(store, config, partner, client, this.holderId, log.child({ partner: partner.id }), gate ? () => gate(partner) : undefined);
     this.senders.set(partner.id, sender);
     this.runs.set(partner.id, sender.run().finally(() => client.close()));
   }

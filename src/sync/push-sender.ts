@@ -22,6 +22,7 @@ export interface SenderState {
 }
 
 const PURGE_EVERY_MS = 60_000;
+const AGREEMENT_RECHECK_MS = 1000;
 
 /**
  * Pushes one partner's outbox over Federation.PushRecords. Only the holder of
@@ -44,12 +45,23 @@ export class PushSender {
     private readonly client: PushWireClient,
     private readonly holderId: string,
     private readonly log: Logger,
+    /** Why the partner may not receive our records now (its agreement); undefined when it may. */
+    private readonly mayNotSend: () => Error | undefined = () => undefined,
   ) {}
 
   /** Runs until stop(): takes the lease, streams, reconnects with backoff. */
   async run(): Promise<void> {
     let attempt = 0;
     while (!this.stopped) {
+      const refused = this.mayNotSend();
+      if (refused) {
+        // Nothing is sent, and the outbox keeps everything, until the agreement allows it again.
+        if (this.state.lastError !== refused.message) this.log.warn({ err: refused }, 'records are not sent: the agreement does not allow it');
+        this.state.lastError = refused.message;
+        this.state.sending = false;
+        await this.pause(AGREEMENT_RECHECK_MS);
+        continue;
+      }
       const held = await this.renewLease();
       this.state.sending = held;
       if (!held) {
@@ -105,6 +117,8 @@ export class PushSender {
           leaseCheckedAt = Date.now();
           await this.purgeIfDue();
         }
+        const refused = this.mayNotSend();
+        if (refused) throw refused;
         while (inFlight.length < this.config.sync.window) {
           const rows = await readAfter(this.store, this.partner.id, sentThrough, {
             maxRows: this.config.sync.batchSize,
