@@ -42,13 +42,13 @@ const CITY_NEIGHBOUR = {
   thirdParty: true,
 };
 
-/** A county or the neighbour: the city may query it (nothing else calls it). */
-function cityQueries(id: string): Record<string, unknown> {
+/** A county or the neighbour: the city receives its records (pull) and may query it. */
+function withCity(id: string): Record<string, unknown> {
   return {
     agreement: id,
     parties: { partners: ['city'] },
     valid: VALID,
-    directions: ['query'],
+    directions: ['pull', 'query'],
     categories: ['all'],
     disclosure: ['public', 'conditional'],
     purposes: ALL_PURPOSES,
@@ -70,8 +70,8 @@ export const LOCAL_FEDERATION: readonly PlannedNode[] = [
     ],
     agreements: [CITY_COUNTIES, CITY_NEIGHBOUR],
   },
-  { id: 'county-a', role: 'county platform (浑南区)', divisionCode: '210112', portOffset: 1, imports: true, partners: [{ id: 'city', kind: 'parent_city' }], agreements: [cityQueries('county-a-city')] },
-  { id: 'county-b', role: 'county platform (法库县)', divisionCode: '210124', portOffset: 2, imports: true, partners: [{ id: 'city', kind: 'parent_city' }], agreements: [cityQueries('county-b-city')] },
+  { id: 'county-a', role: 'county platform (浑南区)', divisionCode: '210112', portOffset: 1, imports: true, partners: [{ id: 'city', kind: 'parent_city' }], agreements: [withCity('county-a-city')] },
+  { id: 'county-b', role: 'county platform (法库县)', divisionCode: '210124', portOffset: 2, imports: true, partners: [{ id: 'city', kind: 'parent_city' }], agreements: [withCity('county-b-city')] },
   {
     id: 'neighbour',
     role: 'neighbouring city (本溪市)',
@@ -79,6 +79,6 @@ export const LOCAL_FEDERATION: readonly PlannedNode[] = [
     portOffset: 3,
     imports: true,
     partners: [{ id: 'city', kind: 'peer_region', push: true }],
-    agreements: [cityQueries('neighbour-city')],
+    agreements: [withCity('neighbour-city')],
   },
 ];
