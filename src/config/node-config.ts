@@ -1,5 +1,6 @@
 /** The validated, frozen configuration of one gateway node. */
 
+import type { Agreement } from '../core/agreements/agreement.js';
 import type { PersonsConfig } from './persons-config.js';
 
 export const PARTNER_KINDS = ['child_county', 'parent_city', 'peer_region', 'service_agency'] as const;
@@ -55,9 +56,18 @@ export interface NodeConfig {
   };
   /** Natural persons' identity numbers: pseudonym keys, storage of the clear number, masking (persons-config.ts). */
   readonly persons: PersonsConfig;
+  /** Data-sharing agreements inlined in the file: seeded into the store on first start (an id already stored is left alone). */
+  readonly agreements: readonly ConfigAgreement[];
   readonly logLevel: string;
   /** The file the configuration was read from (for messages). */
   readonly source: string;
+}
+
+/** An agreement document of the configuration file, checked. */
+export interface ConfigAgreement {
+  readonly agreement: Agreement;
+  /** The document as YAML text (stored as submitted). */
+  readonly document: string;
 }
 
 /** Ids of the partners this node pushes its records to (whose outboxes receive them). */

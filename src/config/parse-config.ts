@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { DEFAULTS } from './defaults.js';
-import { PARTNER_KINDS, type NodeConfig, type PartnerConfig, type PartnerKind } from './node-config.js';
+import { PARTNER_KINDS, type ConfigAgreement, type NodeConfig, type PartnerConfig, type PartnerKind } from './node-config.js';
 import { err, ok, type Result } from '../core/result.js';
+import YAML from 'yaml';
+import { agreementFromObject } from '../core/agreements/parse-agreement.js';
 import { parsePersonsConfig } from './persons-config.js';
 
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -113,10 +115,25 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
       maxConnectionAgeGraceMs: int('grpc.maxConnectionAgeGraceMs', DEFAULTS.grpc.maxConnectionAgeGraceMs, 1_000, 3_600_000),
     },
     persons: parsePersonsConfig({ get, resolvePath }, problems),
+    agreements: parseConfigAgreements(root.agreements, problems),
     logLevel,
     source,
   };
   return problems.length > 0 ? err(problems) : ok(deepFreeze(config));
+}
+
+/** Agreement documents inlined in the file, each checked as `credfed agreement put` would (partners are checked when seeded). */
+function parseConfigAgreements(raw: unknown, problems: string[]): ConfigAgreement[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return (problems.push('agreements: expected a list of agreement documents'), []);
+  const seen = new Set<string>();
+  return raw.flatMap((doc: unknown, i) => {
+    const parsed = agreementFromObject(doc);
+    if (parsed.error) return (problems.push(...parsed.error.map((e) => `agreements[${i}].${e}`)), []);
+    if (seen.has(parsed.value.id)) return (problems.push(`agreements[${i}].agreement: "${parsed.value.id}" is listed twice`), []);
+    seen.add(parsed.value.id);
+    return [{ agreement: parsed.value, document: YAML.stringify(doc) }];
+  });
 }
 
 function parsePartners(raw: unknown, nodeId: string, problems: string[]): PartnerConfig[] {

@@ -6,7 +6,9 @@
  */
 import type { NodeConfig } from '../config/node-config.js';
 import { CredfedError } from '../core/errors.js';
-import type { Gatekeeper } from '../grpc/rpc-wrapper.js';
+import type { Clock } from '../core/clock.js';
+import type { AgreementEnforcer } from '../enforcement/agreement-gate.js';
+import type { AuditSink, Gatekeeper } from '../grpc/rpc-wrapper.js';
 import type { Logger } from '../obs/logger.js';
 import { isGatewayKind } from '../partners/partner.js';
 import type { PartnerConnections } from '../partners/partner-connections.js';
@@ -20,12 +22,19 @@ export interface GatekeeperParts {
   readonly trust: TrustDirectory;
   readonly connections: PartnerConnections;
   readonly log: Logger;
+  /** Agreement enforcement and the audit log; absent only when switched off (benchmarks). */
+  readonly agreements?: AgreementEnforcer;
+  readonly audit?: AuditSink;
+  readonly clock: Clock;
 }
 
-export function createGatekeeper({ config, directory, trust, connections, log }: GatekeeperParts): Gatekeeper {
+export function createGatekeeper({ config, directory, trust, connections, log, agreements, audit, clock }: GatekeeperParts): Gatekeeper {
   const signatures = new SignatureCache();
   return {
     federation: config.federation,
+    ...(agreements ? { agreements } : {}),
+    ...(audit ? { audit } : {}),
+    now: () => clock.now(),
     partner: (id) => {
       const entry = directory.get(id);
       if (!entry) return undefined;

@@ -1,10 +1,17 @@
-import type { NodeConfig } from '../config/node-config.js';
+import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { AdminService, type StatusResponse } from '../gen/credfed/v1/admin.js';
 import { FederationService } from '../gen/credfed/v1/federation.js';
 import { nodeStatus } from '../grpc/admin-service.js';
 import { adminService } from '../grpc/admin/admin-handlers.js';
-import { bidi } from '../grpc/rpc-wrapper.js';
+import { AgreementDirectory } from '../agreements/agreement-directory.js';
+import { seedAgreementsFromConfig } from '../agreements/seed-agreements.js';
+import { purposeName } from '../core/agreements/evaluate.js';
+import { AgreementGate } from '../enforcement/agreement-gate.js';
+import { QuotaCounter } from '../enforcement/quota-counter.js';
+import type { QueryRecordsRequest } from '../gen/credfed/v1/federation.js';
+import { queryRecordsHandler } from '../grpc/federation/query-records.js';
+import { bidi, unary, type AuditSink } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';
@@ -91,7 +98,13 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         senders.onPartnerChange(before, after);
       },
     });
-    const senders = new SenderPool({ config, store, directory, trust, tls, log });
+    // Data-sharing agreements, decided on every partner call (unless switched off for a benchmark).
+    const enforce = opts.enforcement !== false;
+    const agreements = new AgreementDirectory(store, log, opts.agreementRefreshMs);
+    const quotas = new QuotaCounter(store, clock, log);
+    const agreementGate = enforce ? new AgreementGate(agreements, quotas, clock) : undefined;
+    const mayNotSend = agreementGate ? (p: PartnerConfig) => refusalOf(() => agreementGate.recheck(p, { direction: 'pull' })) : undefined;
+    const senders = new SenderPool({ config, store, directory, trust, tls, log, ...(mayNotSend ? { mayNotSend } : {}) });
     const connections = new PartnerConnections();
     const cutOffs = new CutOffCloser(connections, log);
     const server = new GatewayServer(config, connections, log);
@@ -102,18 +115,32 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     closers.push(() => cutOffs.stop());
     closers.push(() => trust.stop());
     closers.push(() => directory.stop());
+    closers.push(() => quotas.stop());
+    closers.push(() => agreements.stop());
     closers.push(() => senders.stop());
 
     const seeded = await seedFromConfig(store, config);
     if (seeded.length > 0) log.info({ count: seeded.length }, 'partners from the configuration file added to the registry');
+    const seededAgreements = await seedAgreementsFromConfig(store, config);
+    if (seededAgreements.length > 0) log.info({ count: seededAgreements.length }, 'agreements from the configuration file added');
     await directory.start();
+    await agreements.start();
+    await quotas.start();
+    const audit: AuditSink | undefined = undefined;
     const material = await trust.start();
     cutOffs.follow(directory, trust);
 
     const startedAt = clock.now();
     const status = () => nodeStatus(config, store, startedAt, senders.states(), clock.now());
-    const gate = createGatekeeper({ config, directory, trust, connections, log });
-    server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), { pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, loadPersonsProtection(config.persons))) });
+    const gate = createGatekeeper({ config, directory, trust, connections, log, clock, ...(agreementGate ? { agreements: agreementGate } : {}), ...(enforce && audit ? { audit } : {}) });
+    const persons = loadPersonsProtection(config.persons);
+    server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), {
+      pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons), { direction: 'push' }),
+      queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {
+        direction: 'query',
+        purposeOf: (req: QueryRecordsRequest) => ({ purpose: purposeName(req.purpose), reference: req.reference }),
+      }),
+    });
     server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
@@ -136,4 +163,14 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       stop: () => (stopping ??= closers.closeAll().then(() => log.info({}, 'gateway stopped'))),
     };
   });
+}
+
+/** The error `fn` throws, or undefined. */
+function refusalOf(fn: () => unknown): Error | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    return e as Error;
+  }
 }

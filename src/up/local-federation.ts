@@ -130,6 +130,7 @@ function nodeDocument(n: PlannedNode, federation: string, listen: string, certsD
       ...(p.push !== undefined ? { push: p.push } : {}),
     })),
     sync: { pollMs: 200 },
+    agreements: n.agreements,
     // Prometheus metrics on a free loopback port (printed at start)
     metrics: { listen: '127.0.0.1:0' },
     log: { level: 'warn' },

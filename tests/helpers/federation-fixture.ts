@@ -25,6 +25,7 @@ import { sealKeyFrom } from '../../src/core/persons/seal.js';
 import { openStore } from '../../src/store/store.js';
 import type { TestStoreConfig } from './store-fixture.js';
 import { TEST_PSEUDONYM_KEY, testPersonsSection } from './person-keys.js';
+import { testAgreements } from './test-agreements.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const FEDERATION = 'demo';
@@ -50,6 +51,8 @@ export interface NodeSpec {
   readonly limits?: Record<string, number>;
   /** The `persons` section; default: the shared test federation key and a fresh encryption key (person-keys.ts). */
   readonly persons?: Record<string, unknown>;
+  /** The `agreements` section; default: everything allowed for every partner (test-agreements.ts). */
+  readonly agreements?: readonly Record<string, unknown>[];
 }
 
 /** Writes a node's configuration file and returns its path. */
@@ -70,6 +73,7 @@ export function writeNodeConfig(pki: Pki, dir: string, spec: NodeSpec): string {
     sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500, ...spec.sync },
     limits: spec.limits ?? {},
     persons: spec.persons ?? testPersonsSection(spec.id),
+    agreements: spec.agreements ?? testAgreements(spec.partners),
     log: { level: 'warn' },
   };
   const file = path.join(dir, `${spec.id}-${spec.port}.yaml`);

@@ -17,6 +17,7 @@ import { loadTlsFiles, type TlsFilePaths } from '../../src/pki/tls-files.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
 import type { TestStoreConfig } from './store-fixture.js';
 import { testPersonsSection } from './person-keys.js';
+import { testAgreements } from './test-agreements.js';
 
 export interface TrustNodeSpec {
   readonly id: string;
@@ -36,6 +37,7 @@ export async function startTrustGateway(spec: TrustNodeSpec, opts: { clock?: Clo
     partners: spec.partners,
     sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500 },
     persons: testPersonsSection(spec.id),
+    agreements: testAgreements(spec.partners),
     log: { level: 'warn' },
   };
   const file = path.join(spec.dir, `${spec.id}-${spec.port}.yaml`);
