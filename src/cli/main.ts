@@ -10,8 +10,9 @@ import { caCommands } from './commands/ca/index.js';
 import { partnerCommands } from './commands/partner/index.js';
 import { idsCommands } from './commands/ids/index.js';
 import { personsCommands } from './commands/persons/index.js';
+import { agreementCommands } from './commands/agreement/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

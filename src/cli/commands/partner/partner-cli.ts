@@ -3,6 +3,7 @@ import os from 'node:os';
 import { loadConfig } from '../../../config/load-config.js';
 import type { NodeConfig } from '../../../config/node-config.js';
 import { snapshotOf, type Partner, type PartnerChange, type PartnerSnapshot } from '../../../partners/partner.js';
+import { seedAgreementsFromConfig } from '../../../agreements/seed-agreements.js';
 import { seedFromConfig } from '../../../store/repos/partners-repo.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { UsageError, type Io } from '../../command.js';
@@ -23,8 +24,8 @@ STORE_LOCKED).`;
 
 /**
  * Opens the store of the node FILE configures, seeds the registry from the
- * file as the gateway does at start (so the registry reads the same before the
- * first start), runs fn, closes the store.
+ * file as the gateway does at start, and its agreements (so both read the same
+ * before the first start), runs fn, closes the store.
  */
 export async function withNodeStore<T>(values: Values, fn: (store: Store, config: NodeConfig) => Promise<T>): Promise<T> {
   if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
@@ -32,6 +33,7 @@ export async function withNodeStore<T>(values: Values, fn: (store: Store, config
   const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir });
   try {
     await seedFromConfig(store, config);
+    await seedAgreementsFromConfig(store, config);
     return await fn(store, config);
   } finally {
     await store.close();
