@@ -11,6 +11,8 @@ import { AgreementGate } from '../enforcement/agreement-gate.js';
 import { QuotaCounter } from '../enforcement/quota-counter.js';
 import type { QueryRecordsRequest } from '../gen/credfed/v1/federation.js';
 import { queryRecordsHandler } from '../grpc/federation/query-records.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { listAuditEntriesHandler } from '../grpc/federation/audit-handlers.js';
 import { bidi, unary, type AuditSink } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
@@ -126,7 +128,10 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     await directory.start();
     await agreements.start();
     await quotas.start();
-    const audit: AuditSink | undefined = undefined;
+    // Every partner call and admin action, hash-chained: one chain per gateway process.
+    const auditLog = enforce ? await AuditLog.open(store, { nodeId: config.nodeId }) : undefined;
+    if (auditLog) closers.push(() => auditLog.close());
+    const audit: AuditSink | undefined = auditLog;
     const material = await trust.start();
     cutOffs.follow(directory, trust);
 
@@ -140,6 +145,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         direction: 'query',
         purposeOf: (req: QueryRecordsRequest) => ({ purpose: purposeName(req.purpose), reference: req.reference }),
       }),
+      listAuditEntries: unary(gate, 'partner', 'ListAuditEntries', listAuditEntriesHandler(store)),
     });
     server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status }));
     const port = await server.listen(material.server);

@@ -1,0 +1,132 @@
+/** SQL of the audit log (migration 0009): chains, entries, checkpoints. */
+import type { AuditEntry } from '../../core/audit/audit-event.js';
+import type { Queryable } from './queryable.js';
+
+export const ENTRY_COLUMNS =
+  'chain, seq, at, actor, partner, certificate_fingerprint, method, purpose, subject, reference, decision, reason, agreement_id, agreement_version, records_returned, records_accepted, records_rejected, prev_hash, hash';
+
+export interface EntryRow {
+  chain: string;
+  seq: string;
+  at: Date;
+  actor: string;
+  partner: string | null;
+  certificate_fingerprint: string | null;
+  method: string;
+  purpose: string | null;
+  subject: string | null;
+  reference: string | null;
+  decision: 'allow' | 'deny';
+  reason: string | null;
+  agreement_id: string | null;
+  agreement_version: string | null;
+  records_returned: string | null;
+  records_accepted: string | null;
+  records_rejected: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const num = (v: string | null) => (v === null ? undefined : Number(v));
+const opt = <K extends string>(k: K, v: string | number | undefined | null) => (v === null || v === undefined ? {} : ({ [k]: v } as Record<K, string | number>));
+
+export function entryFromRow(r: EntryRow): AuditEntry {
+  return {
+    chain: r.chain,
+    seq: Number(r.seq),
+    at: r.at,
+    actor: r.actor,
+    ...opt('partner', r.partner),
+    ...opt('certificateFingerprint', r.certificate_fingerprint),
+    method: r.method,
+    ...opt('purpose', r.purpose),
+    ...opt('subject', r.subject),
+    ...opt('reference', r.reference),
+    decision: r.decision,
+    ...opt('reason', r.reason),
+    ...opt('agreementId', r.agreement_id),
+    ...opt('agreementVersion', num(r.agreement_version)),
+    ...opt('recordsReturned', num(r.records_returned)),
+    ...opt('recordsAccepted', num(r.records_accepted)),
+    ...opt('recordsRejected', num(r.records_rejected)),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  } as AuditEntry;
+}
+
+/** Inserts entries in one statement. */
+export async function insertEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+  const params: unknown[] = [];
+  const values = entries.map((e) => {
+    const row = [
+      e.chain, e.seq, e.at, e.actor, e.partner ?? null, e.certificateFingerprint ?? null, e.method, e.purpose ?? null, e.subject ?? null, e.reference ?? null,
+      e.decision, e.reason ?? null, e.agreementId ?? null, e.agreementVersion ?? null, e.recordsReturned ?? null, e.recordsAccepted ?? null, e.recordsRejected ?? null,
+      e.prevHash, e.hash,
+    ];
+    const start = params.length;
+    params.push(...row);
+    return `(${row.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+  });
+  await tx.query(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES ${values.join(', ')}`, params);
+}
+
+export interface ChainHead {
+  readonly chain: string;
+  readonly nodeId: string;
+  readonly lastSeq: number;
+  readonly lastHash: string;
+}
+
+/** Creates the chain when missing, then locks its head row for this transaction and returns it. */
+export async function lockHead(tx: Queryable, chain: string, nodeId: string): Promise<ChainHead> {
+  await tx.query(`INSERT INTO audit_chains (chain, node_id) VALUES ($1, $2) ON CONFLICT (chain) DO NOTHING`, [chain, nodeId]);
+  const { rows } = await tx.query<{ node_id: string; last_seq: string; last_hash: string }>(
+    `SELECT node_id, last_seq, last_hash FROM audit_chains WHERE chain = $1 FOR UPDATE`,
+    [chain],
+  );
+  const r = rows[0]!;
+  return { chain, nodeId: r.node_id, lastSeq: Number(r.last_seq), lastHash: r.last_hash };
+}
+
+export async function moveHead(tx: Queryable, chain: string, lastSeq: number, lastHash: string): Promise<void> {
+  await tx.query(`UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1`, [chain, lastSeq, lastHash]);
+}
+
+export async function listHeads(q: Queryable, chain?: string): Promise<ChainHead[]> {
+  const { rows } = await q.query<{ chain: string; node_id: string; last_seq: string; last_hash: string }>(
+    `SELECT chain, node_id, last_seq, last_hash FROM audit_chains WHERE $1::text IS NULL OR chain = $1 ORDER BY chain COLLATE "C"`,
+    [chain ?? null],
+  );
+  return rows.map((r) => ({ chain: r.chain, nodeId: r.node_id, lastSeq: Number(r.last_seq), lastHash: r.last_hash }));
+}
+
+/** A chain's entries after `afterSeq`, in seq order, at most `limit`. */
+export async function chainEntries(q: Queryable, chain: string, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+  const { rows } = await q.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [chain, afterSeq, limit]);
+  return rows.map(entryFromRow);
+}
+
+/** Chains that have entries, including any without a head row. */
+export async function chainsWithEntries(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ chain: string }>(`SELECT DISTINCT chain FROM audit_entries ORDER BY chain`);
+  return rows.map((r) => r.chain);
+}
+
+export interface CheckpointRow {
+  readonly chain: string;
+  readonly throughSeq: number;
+  readonly throughHash: string;
+  readonly pruned: number;
+  readonly signerCert: string;
+  readonly signature: string;
+}
+
+/** The newest checkpoint of a chain. */
+export async function latestCheckpoint(q: Queryable, chain: string): Promise<CheckpointRow | undefined> {
+  const { rows } = await q.query<{ chain: string; through_seq: string; through_hash: string; pruned: string; signer_cert: string; signature: string }>(
+    `SELECT chain, through_seq, through_hash, pruned, signer_cert, signature FROM audit_checkpoints WHERE chain = $1 ORDER BY through_seq DESC LIMIT 1`,
+    [chain],
+  );
+  const r = rows[0];
+  return r ? { chain: r.chain, throughSeq: Number(r.through_seq), throughHash: r.through_hash, pruned: Number(r.pruned), signerCert: r.signer_cert, signature: r.signature } : undefined;
+}
