@@ -11,8 +11,9 @@ import { partnerCommands } from './commands/partner/index.js';
 import { idsCommands } from './commands/ids/index.js';
 import { personsCommands } from './commands/persons/index.js';
 import { agreementCommands } from './commands/agreement/index.js';
+import { auditCommands } from './commands/audit/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -1,0 +1,140 @@
+// The hash-chained audit log on the store: group commit under concurrent
+// appends, and `verify` catching every kind of tampering done directly in
+// the table (modified, deleted in the middle and at the end, inserted,
+// reordered), pruning that leaves a signed checkpoint verification accepts,
+// and a tampered checkpoint refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../../src/audit/audit-log.js';
+import { pruneAudit } from '../../../src/audit/audit-prune.js';
+import { verifyAudit } from '../../../src/audit/audit-verify.js';
+import { listEntries } from '../../../src/audit/audit-entries.js';
+import type { AuditEvent } from '../../../src/core/audit/audit-event.js';
+import { entryHash } from '../../../src/core/audit/entry-hash.js';
+import { ensureDevCertificates } from '../../../src/pki/dev-certs.js';
+import { createTestStore, type TestStore } from '../../helpers/store-fixture.js';
+
+const event = (i: number, over: Partial<AuditEvent> = {}): AuditEvent => ({
+  at: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+  actor: `partner/city-${i % 2 ? 'b' : 'c'}`,
+  partner: `city-${i % 2 ? 'b' : 'c'}`,
+  method: 'Federation/QueryRecords',
+  purpose: 'bidding_review',
+  subject: '91210100MA0XXXXXX1',
+  decision: 'allow',
+  agreementId: 'b-query',
+  agreementVersion: 1,
+  recordsReturned: i,
+  ...over,
+});
+
+let t: TestStore;
+let log: AuditLog;
+
+async function fill(n: number): Promise<void> {
+  for (let i = 1; i <= n; i++) await log.append(event(i));
+}
+
+const firstProblem = async () => {
+  const report = await verifyAudit(t.store);
+  return report.problems.map((p) => ({ seq: p.seq, kind: p.kind }));
+};
+
+beforeEach(async () => {
+  t = await createTestStore();
+  log = await AuditLog.open(t.store, { nodeId: 'city' });
+});
+afterEach(async () => {
+  await log?.close();
+  await t?.cleanup();
+});
+
+describe('appending', () => {
+  it('writes 200 concurrent appends as one gap-free valid chain (group commit)', async () => {
+    const entries = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(event(i + 1))));
+    expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const report = await verifyAudit(t.store);
+    expect(report).toMatchObject({ chains: 1, entries: 200, problems: [] });
+  });
+
+  it('keeps one chain per process; both verify', async () => {
+    const other = await AuditLog.open(t.store, { nodeId: 'city' });
+    await fill(3);
+    await other.append(event(9));
+    expect(await verifyAudit(t.store)).toMatchObject({ chains: 2, entries: 4, problems: [] });
+  });
+
+  it('lists a partner\'s entries by time, a page at a time', async () => {
+    await fill(6);
+    const first = await listEntries(t.store, { partner: 'city-b' }, { size: 2 });
+    const rest = await listEntries(t.store, { partner: 'city-b' }, { size: 2, pageToken: first.nextPageToken });
+    expect([...first.items, ...rest.items].map((e) => e.recordsReturned)).toEqual([1, 3, 5]);
+    const window = await listEntries(t.store, { from: event(2).at, to: event(4).at }, { size: 10 });
+    expect(window.items.map((e) => e.seq)).toEqual([2, 3]);
+  });
+});
+
+describe('verify catches tampering done directly in the table', () => {
+  beforeEach(async () => {
+    await fill(6);
+    expect(await firstProblem()).toEqual([]);
+  });
+
+  it('a modified field', async () => {
+    await t.store.query(`UPDATE audit_entries SET purpose = 'financing' WHERE seq = 3`);
+    expect(await firstProblem()).toEqual([{ seq: 3, kind: 'modified' }]);
+  });
+
+  it('a deleted entry in the middle', async () => {
+    await t.store.query(`DELETE FROM audit_entries WHERE seq = 4`);
+    expect(await firstProblem()).toEqual([{ seq: 4, kind: 'deleted' }]);
+  });
+
+  it('the last entry deleted', async () => {
+    await t.store.query(`DELETE FROM audit_entries WHERE seq = 6`);
+    expect(await firstProblem()).toEqual([{ seq: 6, kind: 'deleted' }]);
+  });
+
+  it('an entry inserted, even with a correct hash', async () => {
+    const [last] = (await listEntries(t.store, {}, { size: 100 })).items.slice(-1);
+    const forged = event(7, { decision: 'deny' });
+    const hash = entryHash(last!.chain, 7, last!.hash, forged);
+    await t.store.query(
+      `INSERT INTO audit_entries (chain, seq, at, actor, partner, method, decision, prev_hash, hash) VALUES ($1, 7, $2, $3, $4, $5, 'deny', $6, $7)`,
+      [last!.chain, forged.at, forged.actor, forged.partner, forged.method, last!.hash, hash],
+    );
+    expect(await firstProblem()).toEqual([{ seq: 7, kind: 'inserted' }]);
+  });
+
+  it('two entries reordered', async () => {
+    const cols = 'at, actor, partner, method, purpose, subject, decision, agreement_id, agreement_version, records_returned, prev_hash, hash';
+    await t.store.query(`CREATE TEMP TABLE swap AS SELECT seq, ${cols} FROM audit_entries WHERE seq IN (2, 3)`);
+    await t.store.query(
+      `UPDATE audit_entries a SET (${cols}) = (SELECT ${cols} FROM swap s WHERE s.seq = CASE a.seq WHEN 2 THEN 3 ELSE 2 END) WHERE a.seq IN (2, 3)`,
+    );
+    await t.store.query(`DROP TABLE swap`);
+    expect(await firstProblem()).toEqual([{ seq: 2, kind: 'reordered' }]);
+  });
+});
+
+describe('pruning', () => {
+  it('leaves a signed checkpoint that verification accepts; a tampered one is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-audit-prune-'));
+    try {
+      const certs = await ensureDevCertificates({ dir, federation: 'demo', nodes: ['city'], admins: [] });
+      const city = certs.nodes.city!;
+      await fill(6);
+      const pruned = await pruneAudit(t.store, { before: event(4).at, keyPem: fs.readFileSync(city.keyFile, 'utf8'), certPem: fs.readFileSync(city.certFile, 'utf8') });
+      expect(pruned).toEqual([{ chain: log.chain, throughSeq: 3, pruned: 3 }]);
+      expect(await verifyAudit(t.store)).toMatchObject({ entries: 3, problems: [] });
+      await log.append(event(7));
+      expect(await firstProblem()).toEqual([]);
+      await t.store.query(`UPDATE audit_checkpoints SET pruned = 2`);
+      expect(await firstProblem()).toEqual([{ seq: 3, kind: 'checkpoint' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
