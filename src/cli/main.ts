@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { CredfedError } from '../core/errors.js';
 import { VERSION } from '../grpc/admin-service.js';
+import { setCliCommand } from './cli-audit.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
@@ -78,6 +79,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   try {
     const args = parseCommandArgs(cmd, rest);
+    setCliCommand(cmd.name);
     return await cmd.run(args as never, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -111,4 +111,28 @@ describe('credfed agreement', () => {
     expect(g.code).toBe(1);
     expect(g.stderr).toContain('"child_county" is already governed by active agreement "counties"');
   });
+
+  it('enters each command, allowed or refused, in the audit log; verify finds the log intact, then names a tampered entry', async () => {
+    const exported = await credfed(['audit', 'export', '--config', configFile]);
+    expect(exported.code).toBe(0);
+    const entries = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { method: string; decision: string; reason?: string; actor: string; chain: string });
+    expect(entries.some((e) => e.method === 'cli/agreement put' && e.decision === 'allow' && e.actor.startsWith('cli:'))).toBe(true);
+    expect(entries.some((e) => e.method === 'cli/agreement put' && e.decision === 'deny' && e.reason === 'AGREEMENT_INVALID')).toBe(true);
+    expect(entries.some((e) => e.method === 'cli/agreement activate' && e.decision === 'allow')).toBe(true);
+    expect(new Set(entries.map((e) => e.chain))).toEqual(new Set(['cli/city']));
+
+    const intact = await credfed(['audit', 'verify', '--config', configFile]);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toContain('audit log intact');
+    const { openStore } = await import('../../src/store/store.js');
+    const s = await openStore({ dataDir: storeConfig.dataDir, databaseUrl: storeConfig.databaseUrl });
+    try {
+      await s.query(`UPDATE audit_entries SET decision = 'allow' WHERE seq = 2`);
+    } finally {
+      await s.close();
+    }
+    const broken = await credfed(['audit', 'verify', '--config', configFile, '--json']);
+    expect(broken.code).toBe(3);
+    expect(JSON.parse(broken.stdout).problems).toEqual([expect.objectContaining({ chain: 'cli/city', seq: 2, kind: 'modified' })]);
+  });
 });

@@ -10,6 +10,8 @@ import { unlockCa, type UnlockedCa } from '../../../ca/ca-unlock.js';
 import { parseDays, parseDuration } from '../../../ca/duration.js';
 import { readPassphraseFile } from '../../../ca/passphrase-file.js';
 import { openStore } from '../../../store/store.js';
+import { audited } from '../../cli-audit.js';
+import { actorOf } from '../partner/partner-cli.js';
 import { UsageError, type Io } from '../../command.js';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -80,7 +82,7 @@ export async function withCa<T>(values: Values, work: (ctx: CaContext) => Promis
   const config = loadConfig(flag(values, 'config', true));
   const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir });
   try {
-    return await work({ store, federation: config.federation, nodeId: config.nodeId, clock: systemClock });
+    return await audited(store, config.nodeId, actorOf(values), () => work({ store, federation: config.federation, nodeId: config.nodeId, clock: systemClock }));
   } finally {
     await store.close();
   }

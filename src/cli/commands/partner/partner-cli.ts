@@ -4,11 +4,12 @@ import { loadConfig } from '../../../config/load-config.js';
 import type { NodeConfig } from '../../../config/node-config.js';
 import { snapshotOf, type Partner, type PartnerChange, type PartnerSnapshot } from '../../../partners/partner.js';
 import { seedAgreementsFromConfig } from '../../../agreements/seed-agreements.js';
+import { audited } from '../../cli-audit.js';
 import { seedFromConfig } from '../../../store/repos/partners-repo.js';
 import { openStore, type Store } from '../../../store/store.js';
 import { UsageError, type Io } from '../../command.js';
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** Options every partner command takes. */
 export const COMMON_OPTIONS = {
@@ -34,7 +35,7 @@ export async function withNodeStore<T>(values: Values, fn: (store: Store, config
   try {
     await seedFromConfig(store, config);
     await seedAgreementsFromConfig(store, config);
-    return await fn(store, config);
+    return await audited(store, config.nodeId, actorOf(values), () => fn(store, config));
   } finally {
     await store.close();
   }
