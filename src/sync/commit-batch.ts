@@ -49,10 +49,7 @@ function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRec
   if (!record) {
     return { seq, rejection: { seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' } };
   }
-  if (agreement) {
-    const refused = refuseRecord(agreement, record, [partner.id]);
-    if (refused) return { seq, rejection: { seq, recordId: record.recordId, ...refused } };
-  } else if (record.originId !== partner.id && !partner.relay) {
+  if (!agreement && record.originId !== partner.id && !partner.relay) {
     return {
       seq,
       rejection: {
@@ -66,6 +63,9 @@ function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRec
   }
   const checked = validateRecord(record, { requireVersion: true });
   if (checked.error) return { seq, rejection: { seq, recordId: record.recordId, ...checked.error } };
+  // A valid record, then: may it cross under the agreement?
+  const refused = agreement ? refuseRecord(agreement, record, [partner.id]) : undefined;
+  if (refused) return { seq, rejection: { seq, recordId: record.recordId, ...refused } };
   const guarded = protectForStore(checked.value, persons);
   if (guarded.error) return { seq, rejection: { seq, recordId: record.recordId, ...guarded.error } };
   const unchanged = guarded.value.record === checked.value && sameIdentifiers(record, checked.value);
