@@ -56,6 +56,29 @@ export function entryFromRow(r: EntryRow): AuditEntry {
 
 /** Inserts entries in one statement. */
 export async function insertEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+  const { sql, params } = entryValues(entries);
+  await tx.query(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES ${sql}`, params);
+}
+
+const COLUMN_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'text'];
+
+/**
+ * Appends entries and moves the chain's head in ONE statement (atomic without
+ * a transaction: one round trip), only if the head is still at `expectedSeq`;
+ * returns whether it was (false: nothing was written).
+ */
+export async function appendIfHead(q: Queryable, chain: string, expectedSeq: number, entries: readonly AuditEntry[]): Promise<boolean> {
+  const last = entries[entries.length - 1]!;
+  const { sql, params } = entryValues(entries, 3);
+  const { rowCount } = await q.query(
+    `WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1 AND last_seq = ${Number(expectedSeq)} RETURNING 1)
+     INSERT INTO audit_entries (${ENTRY_COLUMNS}) SELECT v.* FROM (VALUES ${sql}) AS v WHERE EXISTS (SELECT 1 FROM head)`,
+    [chain, last.seq, last.hash, ...params],
+  );
+  return rowCount === entries.length;
+}
+
+function entryValues(entries: readonly AuditEntry[], offset = 0): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const values = entries.map((e) => {
     const row = [
@@ -63,11 +86,16 @@ export async function insertEntries(tx: Queryable, entries: readonly AuditEntry[
       e.decision, e.reason ?? null, e.agreementId ?? null, e.agreementVersion ?? null, e.recordsReturned ?? null, e.recordsAccepted ?? null, e.recordsRejected ?? null,
       e.prevHash, e.hash,
     ];
-    const start = params.length;
+    const start = offset + params.length;
     params.push(...row);
-    return `(${row.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    return `(${row.map((_, i) => `$${start + i + 1}::${COLUMN_TYPES[i]}`).join(', ')})`;
   });
-  await tx.query(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES ${values.join(', ')}`, params);
+  return { sql: values.join(', '), params };
+}
+
+/** A chain's head as stored (undefined when the chain is not registered). */
+export async function readHead(q: Queryable, chain: string): Promise<ChainHead | undefined> {
+  return (await listHeads(q, chain))[0];
 }
 
 export interface ChainHead {

@@ -1,0 +1,229 @@
+/**
+ * `npm run bench:query [-- --subjects N --concurrency C --seconds S --rounds R]`:
+ * Federation.QueryRecords calls/s and latency with agreement enforcement and
+ * the audit log ON, against the same call on the same data with both OFF,
+ * and against a bare grpc-js mutual-TLS echo of an answer of the same size —
+ * all at the same concurrency, in the same run, rounds interleaved
+ * (on, off, echo, on, …). Real PostgreSQL (DATABASE_URL or a throwaway
+ * cluster), both city gateways in this process on one database, the client
+ * presenting city-b's certificate. Prints JSON.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { loadConfig } from '../config/load-config.js';
+import { Purpose } from '../gen/credfed/v1/agreement.js';
+import { FederationClient, QueryRecordsResponse, type QueryRecordsRequest } from '../gen/credfed/v1/federation.js';
+import { IdentifierScheme, SubjectKind } from '../gen/credfed/v1/subject.js';
+import { ChunkWriter } from '../importer/chunk-writer.js';
+import { createLogger } from '../obs/logger.js';
+import { ensureDevCertificates } from '../pki/dev-certs.js';
+import { clientCredentials } from '../pki/grpc-credentials.js';
+import { loadTlsFiles } from '../pki/tls-files.js';
+import { generateRecords } from '../sample/sample-records.js';
+import { startGateway, type Gateway } from '../server/gateway.js';
+import { adminQuery, dbUrl } from './bench-database.js';
+import { median, quantile } from './bench-stats.js';
+import { echoClient, startEcho } from './mtls-echo.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
+
+const TARGET_RATIO = 0.85;
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '30000' },
+    concurrency: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const RECORDS = Number(values.records);
+const CONCURRENCY = Number(values.concurrency);
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+for (const [name, v, min] of [['records', RECORDS, 1000], ['concurrency', CONCURRENCY, 1], ['seconds', SECONDS, 1], ['rounds', ROUNDS, 1]] as const) {
+  if (!Number.isInteger(v) || v < min) {
+    process.stderr.write(`bench:query: --${name} must be a whole number >= ${min}\n`);
+    process.exit(2);
+  }
+}
+const say = (msg: string) => process.stderr.write(`bench:query: ${msg}\n`);
+
+const AGREEMENT = {
+  agreement: 'bench-city-b',
+  parties: { partners: ['city-b'] },
+  valid: { from: '2020-01-01', until: '2099-12-31' },
+  directions: ['query'],
+  categories: ['all'],
+  disclosure: ['public', 'conditional'],
+  purposes: ['bidding_review'],
+  quotas: { perMinute: 100_000_000, perDay: 1_000_000_000 },
+  fields: [
+    { field: 'subject.legal_representative', action: 'mask' },
+    { field: 'penalty.violation_facts', action: 'drop' },
+  ],
+  thirdParty: true,
+};
+
+type Call = (i: number) => Promise<unknown>;
+
+interface Round {
+  readonly rate: number;
+  readonly latencies: number[];
+}
+
+/** Runs `call` from `CONCURRENCY` workers for SECONDS; every failure is counted. */
+async function round(call: Call, errors: string[]): Promise<Round> {
+  const latencies: number[] = [];
+  const end = performance.now() + SECONDS * 1000;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await call(i++);
+          latencies.push(performance.now() - t0);
+        } catch (e) {
+          if (errors.length < 10) errors.push((e as Error).message);
+          else errors.length++;
+        }
+      }
+    }),
+  );
+  return { rate: latencies.length / ((performance.now() - started) / 1000), latencies };
+}
+
+async function main(): Promise<void> {
+  let throwaway: ThrowawayPostgres | undefined;
+  const adminUrl = process.env.DATABASE_URL ?? (throwaway = await startThrowawayPostgres()).url;
+  if (throwaway) say('started a throwaway PostgreSQL (DATABASE_URL unset)');
+  const db = `bench_query_${process.pid}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${db}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-bench-query-'));
+  const gateways: Gateway[] = [];
+  const closers: (() => unknown)[] = [];
+  try {
+    const certs = await ensureDevCertificates({ dir, federation: 'bench', nodes: ['city', 'city-b'], admins: [] });
+    const city = certs.nodes.city!;
+    const configFile = path.join(dir, 'city.yaml');
+    fs.writeFileSync(
+      configFile,
+      YAML.stringify({
+        node: { id: 'city', federation: 'bench' },
+        listen: '127.0.0.1:0',
+        store: { databaseUrl: dbUrl(adminUrl, db) },
+        tls: { ca: city.caFile, cert: city.certFile, key: city.keyFile },
+        partners: [{ id: 'city-b', kind: 'peer_region' }],
+        agreements: [AGREEMENT],
+        log: { level: 'warn' },
+      }),
+    );
+    const config = loadConfig(configFile, {});
+    const log = createLogger({ level: 'warn', node: 'city' });
+    for (const enforcement of [true, false]) gateways.push(await startGateway(config, { log, enforcement }));
+    const [on, off] = gateways as [Gateway, Gateway];
+
+    say(`seeding ${RECORDS} records`);
+    const writer = new ChunkWriter(on.store, []);
+    const usccs = new Set<string>();
+    for (const r of generateRecords({ originId: 'city', count: RECORDS })) {
+      if (r.subject!.kind === SubjectKind.SUBJECT_KIND_NATURAL_PERSON) continue;
+      const uscc = r.subject!.identifiers.find((id) => id.scheme === IdentifierScheme.IDENTIFIER_SCHEME_USCC)?.value;
+      if (!uscc) continue;
+      const refused = await writer.add(r);
+      if (!refused) usccs.add(uscc);
+    }
+    await writer.flush();
+    await on.store.query('VACUUM ANALYZE');
+    const ids = [...usccs];
+    say(`${ids.length} subjects to query`);
+
+    const tls = await loadTlsFiles(certs.nodes['city-b']!);
+    const client = (port: number) =>
+      new FederationClient(`127.0.0.1:${port}`, clientCredentials(tls, { federation: 'bench', kind: 'partner', id: 'city' }), { 'grpc.ssl_target_name_override': 'city' });
+    const onClient = client(on.port);
+    const offClient = client(off.port);
+    closers.push(() => onClient.close(), () => offClient.close());
+    const request = (i: number): QueryRecordsRequest => ({ identifier: ids[(i * 7919) % ids.length]!, scheme: 0, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'bench', pageSize: 50, pageToken: '' });
+    const query =
+      (c: FederationClient, expectAgreement: boolean): Call =>
+      (i) =>
+        new Promise((resolve, reject) =>
+          c.queryRecords(request(i), (e, res) => {
+            if (e) return reject(e);
+            if (res!.records.length === 0 || (expectAgreement && res!.agreementVersion !== 1)) return reject(new Error('an answer without records or agreement'));
+            resolve(res);
+          }),
+        );
+
+    // The echo answers as many bytes as a typical QueryRecords answer.
+    const sample = (await query(onClient, true)(0)) as QueryRecordsResponse;
+    const replyBytes = QueryRecordsResponse.encode(sample).finish().length;
+    const echo = await startEcho(city, Buffer.alloc(replyBytes, 7));
+    const echoer = await echoClient(certs.nodes['city-b']!, echo.port, 'city');
+    closers.push(() => echoer.close(), () => echo.stop());
+    const requestBytes = Buffer.alloc(64, 1);
+    const modes: Record<'on' | 'off' | 'echo', Call> = { on: query(onClient, true), off: query(offClient, false), echo: () => echoer.call(requestBytes) };
+
+    const errors: string[] = [];
+    say('warming up');
+    for (const m of Object.values(modes)) await round(m, errors);
+    const results: Record<string, Round[]> = { on: [], off: [], echo: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, call] of Object.entries(modes)) {
+        const res = await round(call, errors);
+        results[name]!.push(res);
+        say(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(res.rate)} calls/s`);
+      }
+    }
+    const summary = (rs: Round[]) => {
+      const all = rs.flatMap((x) => x.latencies);
+      return { callsPerSecond: Math.round(median(rs.map((x) => x.rate))), p50Ms: round3(quantile(all, 0.5)), p99Ms: round3(quantile(all, 0.99)) };
+    };
+    const onS = summary(results.on!);
+    const offS = summary(results.off!);
+    const echoS = summary(results.echo!);
+    const ratio = onS.callsPerSecond / offS.callsPerSecond;
+    const auditEntries = Number((await on.store.query<{ n: string }>('SELECT count(*) AS n FROM audit_entries')).rows[0]!.n);
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          bench: 'query',
+          setup: { records: RECORDS, subjects: ids.length, concurrency: CONCURRENCY, secondsPerRound: SECONDS, rounds: ROUNDS, answerBytes: replyBytes, postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL', cpus: os.cpus().length },
+          enforcedAndAudited: onS,
+          unenforced: offS,
+          bareMtlsEcho: echoS,
+          ratioEnforcedToUnenforced: round3(ratio),
+          target: TARGET_RATIO,
+          met: ratio >= TARGET_RATIO,
+          ratioEnforcedToEcho: round3(onS.callsPerSecond / echoS.callsPerSecond),
+          auditEntriesWritten: auditEntries,
+          errors: errors.length,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    if (errors.length > 0) {
+      say(`errors: ${errors.slice(0, 10).join(' | ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const c of closers.reverse()) await c();
+    for (const g of gateways) await g.stop();
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${db}`).catch(() => {});
+    throwaway?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:query failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
