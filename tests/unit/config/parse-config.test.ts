@@ -45,9 +45,21 @@ describe('parseConfig', () => {
       sync: DEFAULTS.sync,
       grpc: DEFAULTS.grpc,
       persons: { pseudonymKeys: [], residentIdStorage: 'encrypted', encryptionKeyFile: undefined, mask: DEFAULTS.persons.mask },
+      agreements: [],
       logLevel: DEFAULTS.logLevel,
       source: SOURCE,
     });
+  });
+
+  it('reads inlined agreements, and lists their problems under agreements[i]', () => {
+    const agreement = { agreement: 'a-city', parties: { partners: ['city'] }, valid: { from: '2026-01-01', until: '2026-12-31' }, directions: ['pull'], categories: ['all'], disclosure: ['public'] };
+    const ok = parse({ ...minimal(), agreements: [agreement] }).value!;
+    expect(ok.agreements.map((a) => [a.agreement.id, a.agreement.directions])).toEqual([['a-city', ['pull']]]);
+    expect(ok.agreements[0]!.document).toContain('agreement: a-city');
+    const bad = parse({ ...minimal(), agreements: [agreement, { ...agreement, directions: ['fly'] }, agreement] }).error!;
+    expect(bad.some((p) => p.startsWith('agreements[1].directions[0]:'))).toBe(true);
+    expect(bad.some((p) => p.startsWith('agreements[2].agreement: "a-city" is listed twice'))).toBe(true);
+    expect(parse({ ...minimal(), agreements: { a: 1 } }).error).toContain('agreements: expected a list of agreement documents');
   });
 
   it('keeps absolute paths as they are', () => {
