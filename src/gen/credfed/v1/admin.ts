@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { AgreementVersion } from "./agreement.js";
+import { AgreementVersion, Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
 import {
   DisclosureClass,
   disclosureClassFromJSON,
@@ -40,6 +40,7 @@ import {
   subjectKindFromJSON,
   subjectKindToJSON,
 } from "./subject.js";
+import { Recognition, SubjectError, SubjectQuery } from "./verdict.js";
 
 /** An admin's decision on an identifier conflict. */
 export enum ConflictDecision {
@@ -82,6 +83,50 @@ export function conflictDecisionToJSON(object: ConflictDecision): string {
     default:
       return "UNRECOGNIZED";
   }
+}
+
+/** Request for Admin.Recognize. */
+export interface AdminRecognizeRequest {
+  /** The subject. */
+  subject?:
+    | SubjectQuery
+    | undefined;
+  /** Why the platform's user asks (entered in the audit log, and stated to partners). */
+  purpose: Purpose;
+  /** Free text entered in the audit log (at most 200 characters). */
+  reference: string;
+  /** Also ask the partners whose agreements allow the purpose. */
+  federated: boolean;
+}
+
+/** Response of Admin.Recognize. */
+export interface AdminRecognizeResponse {
+  /** This gateway's verdict and, when federated, its partners'. */
+  recognition?: Recognition | undefined;
+}
+
+/** Request for Admin.RecognizeBatch. */
+export interface AdminRecognizeBatchRequest {
+  /** At most 1,000 subjects; more is refused whole (INVALID_ARGUMENT / BATCH_TOO_LARGE). */
+  subjects: SubjectQuery[];
+  /** As in AdminRecognizeRequest. */
+  purpose: Purpose;
+  reference: string;
+  federated: boolean;
+}
+
+/** The answer about one subject of an Admin.RecognizeBatch. */
+export interface AdminRecognizeResult {
+  /** Position of the subject in the request. */
+  index: number;
+  /** The recognition, or why there is none for this subject. */
+  outcome?: { $case: "recognition"; value: Recognition } | { $case: "error"; value: SubjectError } | undefined;
+}
+
+/** Response of Admin.RecognizeBatch. */
+export interface AdminRecognizeBatchResponse {
+  /** One result per subject, in request order. */
+  results: AdminRecognizeResult[];
 }
 
 /** Request for Status. */
@@ -897,6 +942,501 @@ export interface ActivateAgreementResponse {
   /** The version now active. */
   agreement?: AgreementVersion | undefined;
 }
+
+function createBaseAdminRecognizeRequest(): AdminRecognizeRequest {
+  return { subject: undefined, purpose: 0, reference: "", federated: false };
+}
+
+export const AdminRecognizeRequest: MessageFns<AdminRecognizeRequest> = {
+  encode(message: AdminRecognizeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== undefined) {
+      SubjectQuery.encode(message.subject, writer.uint32(10).fork()).join();
+    }
+    if (message.purpose !== 0) {
+      writer.uint32(16).int32(message.purpose);
+    }
+    if (message.reference !== "") {
+      writer.uint32(26).string(message.reference);
+    }
+    if (message.federated !== false) {
+      writer.uint32(32).bool(message.federated);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminRecognizeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminRecognizeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = SubjectQuery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.purpose = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.federated = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminRecognizeRequest {
+    return {
+      subject: isSet(object.subject) ? SubjectQuery.fromJSON(object.subject) : undefined,
+      purpose: isSet(object.purpose) ? purposeFromJSON(object.purpose) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      federated: isSet(object.federated) ? globalThis.Boolean(object.federated) : false,
+    };
+  },
+
+  toJSON(message: AdminRecognizeRequest): unknown {
+    const obj: any = {};
+    if (message.subject !== undefined) {
+      obj.subject = SubjectQuery.toJSON(message.subject);
+    }
+    if (message.purpose !== 0) {
+      obj.purpose = purposeToJSON(message.purpose);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.federated !== false) {
+      obj.federated = message.federated;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminRecognizeRequest>, I>>(base?: I): AdminRecognizeRequest {
+    return AdminRecognizeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminRecognizeRequest>, I>>(object: I): AdminRecognizeRequest {
+    const message = createBaseAdminRecognizeRequest();
+    message.subject = (object.subject !== undefined && object.subject !== null)
+      ? SubjectQuery.fromPartial(object.subject)
+      : undefined;
+    message.purpose = object.purpose ?? 0;
+    message.reference = object.reference ?? "";
+    message.federated = object.federated ?? false;
+    return message;
+  },
+};
+
+function createBaseAdminRecognizeResponse(): AdminRecognizeResponse {
+  return { recognition: undefined };
+}
+
+export const AdminRecognizeResponse: MessageFns<AdminRecognizeResponse> = {
+  encode(message: AdminRecognizeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recognition !== undefined) {
+      Recognition.encode(message.recognition, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminRecognizeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminRecognizeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recognition = Recognition.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminRecognizeResponse {
+    return { recognition: isSet(object.recognition) ? Recognition.fromJSON(object.recognition) : undefined };
+  },
+
+  toJSON(message: AdminRecognizeResponse): unknown {
+    const obj: any = {};
+    if (message.recognition !== undefined) {
+      obj.recognition = Recognition.toJSON(message.recognition);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminRecognizeResponse>, I>>(base?: I): AdminRecognizeResponse {
+    return AdminRecognizeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminRecognizeResponse>, I>>(object: I): AdminRecognizeResponse {
+    const message = createBaseAdminRecognizeResponse();
+    message.recognition = (object.recognition !== undefined && object.recognition !== null)
+      ? Recognition.fromPartial(object.recognition)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAdminRecognizeBatchRequest(): AdminRecognizeBatchRequest {
+  return { subjects: [], purpose: 0, reference: "", federated: false };
+}
+
+export const AdminRecognizeBatchRequest: MessageFns<AdminRecognizeBatchRequest> = {
+  encode(message: AdminRecognizeBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.subjects) {
+      SubjectQuery.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.purpose !== 0) {
+      writer.uint32(16).int32(message.purpose);
+    }
+    if (message.reference !== "") {
+      writer.uint32(26).string(message.reference);
+    }
+    if (message.federated !== false) {
+      writer.uint32(32).bool(message.federated);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminRecognizeBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminRecognizeBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjects.push(SubjectQuery.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.purpose = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.federated = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminRecognizeBatchRequest {
+    return {
+      subjects: globalThis.Array.isArray(object?.subjects)
+        ? object.subjects.map((e: any) => SubjectQuery.fromJSON(e))
+        : [],
+      purpose: isSet(object.purpose) ? purposeFromJSON(object.purpose) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      federated: isSet(object.federated) ? globalThis.Boolean(object.federated) : false,
+    };
+  },
+
+  toJSON(message: AdminRecognizeBatchRequest): unknown {
+    const obj: any = {};
+    if (message.subjects?.length) {
+      obj.subjects = message.subjects.map((e) => SubjectQuery.toJSON(e));
+    }
+    if (message.purpose !== 0) {
+      obj.purpose = purposeToJSON(message.purpose);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.federated !== false) {
+      obj.federated = message.federated;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminRecognizeBatchRequest>, I>>(base?: I): AdminRecognizeBatchRequest {
+    return AdminRecognizeBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminRecognizeBatchRequest>, I>>(object: I): AdminRecognizeBatchRequest {
+    const message = createBaseAdminRecognizeBatchRequest();
+    message.subjects = object.subjects?.map((e) => SubjectQuery.fromPartial(e)) || [];
+    message.purpose = object.purpose ?? 0;
+    message.reference = object.reference ?? "";
+    message.federated = object.federated ?? false;
+    return message;
+  },
+};
+
+function createBaseAdminRecognizeResult(): AdminRecognizeResult {
+  return { index: 0, outcome: undefined };
+}
+
+export const AdminRecognizeResult: MessageFns<AdminRecognizeResult> = {
+  encode(message: AdminRecognizeResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    switch (message.outcome?.$case) {
+      case "recognition":
+        Recognition.encode(message.outcome.value, writer.uint32(18).fork()).join();
+        break;
+      case "error":
+        SubjectError.encode(message.outcome.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminRecognizeResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminRecognizeResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = { $case: "recognition", value: Recognition.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outcome = { $case: "error", value: SubjectError.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminRecognizeResult {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      outcome: isSet(object.recognition)
+        ? { $case: "recognition", value: Recognition.fromJSON(object.recognition) }
+        : isSet(object.error)
+        ? { $case: "error", value: SubjectError.fromJSON(object.error) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: AdminRecognizeResult): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.outcome?.$case === "recognition") {
+      obj.recognition = Recognition.toJSON(message.outcome.value);
+    } else if (message.outcome?.$case === "error") {
+      obj.error = SubjectError.toJSON(message.outcome.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminRecognizeResult>, I>>(base?: I): AdminRecognizeResult {
+    return AdminRecognizeResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminRecognizeResult>, I>>(object: I): AdminRecognizeResult {
+    const message = createBaseAdminRecognizeResult();
+    message.index = object.index ?? 0;
+    switch (object.outcome?.$case) {
+      case "recognition": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "recognition", value: Recognition.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+      case "error": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "error", value: SubjectError.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseAdminRecognizeBatchResponse(): AdminRecognizeBatchResponse {
+  return { results: [] };
+}
+
+export const AdminRecognizeBatchResponse: MessageFns<AdminRecognizeBatchResponse> = {
+  encode(message: AdminRecognizeBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      AdminRecognizeResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminRecognizeBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminRecognizeBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(AdminRecognizeResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminRecognizeBatchResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => AdminRecognizeResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AdminRecognizeBatchResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => AdminRecognizeResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminRecognizeBatchResponse>, I>>(base?: I): AdminRecognizeBatchResponse {
+    return AdminRecognizeBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminRecognizeBatchResponse>, I>>(object: I): AdminRecognizeBatchResponse {
+    const message = createBaseAdminRecognizeBatchResponse();
+    message.results = object.results?.map((e) => AdminRecognizeResult.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseStatusRequest(): StatusRequest {
   return {};
@@ -8833,6 +9373,36 @@ export const AdminService = {
       Buffer.from(ActivateAgreementResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ActivateAgreementResponse => ActivateAgreementResponse.decode(value),
   },
+  /**
+   * Mutual recognition asked by this platform's own users (e.g. a bidding
+   * office): this gateway's verdict and, with `federated`, one signed verdict
+   * from every partner whose agreement allows the purpose, asked in parallel
+   * with a deadline each (recognition.partnerDeadlineMs). Partners that fail
+   * or time out are listed in `missing` and the answer is marked partial.
+   */
+  recognize: {
+    path: "/credfed.v1.Admin/Recognize" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AdminRecognizeRequest): Buffer =>
+      Buffer.from(AdminRecognizeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AdminRecognizeRequest => AdminRecognizeRequest.decode(value),
+    responseSerialize: (value: AdminRecognizeResponse): Buffer =>
+      Buffer.from(AdminRecognizeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AdminRecognizeResponse => AdminRecognizeResponse.decode(value),
+  },
+  /** Recognize for up to 1,000 subjects; a federated batch asks each partner once. */
+  recognizeBatch: {
+    path: "/credfed.v1.Admin/RecognizeBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AdminRecognizeBatchRequest): Buffer =>
+      Buffer.from(AdminRecognizeBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AdminRecognizeBatchRequest => AdminRecognizeBatchRequest.decode(value),
+    responseSerialize: (value: AdminRecognizeBatchResponse): Buffer =>
+      Buffer.from(AdminRecognizeBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AdminRecognizeBatchResponse => AdminRecognizeBatchResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
@@ -8892,6 +9462,16 @@ export interface AdminServer extends UntypedServiceImplementation {
   diffAgreement: handleUnaryCall<DiffAgreementRequest, DiffAgreementResponse>;
   /** Activates a stored version (a draft, or an older one to roll back). */
   activateAgreement: handleUnaryCall<ActivateAgreementRequest, ActivateAgreementResponse>;
+  /**
+   * Mutual recognition asked by this platform's own users (e.g. a bidding
+   * office): this gateway's verdict and, with `federated`, one signed verdict
+   * from every partner whose agreement allows the purpose, asked in parallel
+   * with a deadline each (recognition.partnerDeadlineMs). Partners that fail
+   * or time out are listed in `missing` and the answer is marked partial.
+   */
+  recognize: handleUnaryCall<AdminRecognizeRequest, AdminRecognizeResponse>;
+  /** Recognize for up to 1,000 subjects; a federated batch asks each partner once. */
+  recognizeBatch: handleUnaryCall<AdminRecognizeBatchRequest, AdminRecognizeBatchResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -9286,6 +9866,44 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ActivateAgreementResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Mutual recognition asked by this platform's own users (e.g. a bidding
+   * office): this gateway's verdict and, with `federated`, one signed verdict
+   * from every partner whose agreement allows the purpose, asked in parallel
+   * with a deadline each (recognition.partnerDeadlineMs). Partners that fail
+   * or time out are listed in `missing` and the answer is marked partial.
+   */
+  recognize(
+    request: AdminRecognizeRequest,
+    callback: (error: ServiceError | null, response: AdminRecognizeResponse) => void,
+  ): ClientUnaryCall;
+  recognize(
+    request: AdminRecognizeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AdminRecognizeResponse) => void,
+  ): ClientUnaryCall;
+  recognize(
+    request: AdminRecognizeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AdminRecognizeResponse) => void,
+  ): ClientUnaryCall;
+  /** Recognize for up to 1,000 subjects; a federated batch asks each partner once. */
+  recognizeBatch(
+    request: AdminRecognizeBatchRequest,
+    callback: (error: ServiceError | null, response: AdminRecognizeBatchResponse) => void,
+  ): ClientUnaryCall;
+  recognizeBatch(
+    request: AdminRecognizeBatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AdminRecognizeBatchResponse) => void,
+  ): ClientUnaryCall;
+  recognizeBatch(
+    request: AdminRecognizeBatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AdminRecognizeBatchResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -25,6 +25,7 @@ import { Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
 import { AuditEntry } from "./audit.js";
 import { CreditRecord } from "./record.js";
 import { IdentifierScheme, identifierSchemeFromJSON, identifierSchemeToJSON, Subject } from "./subject.js";
+import { SignedVerdict, SubjectError, SubjectQuery } from "./verdict.js";
 
 /** Request for QueryRecords. */
 export interface QueryRecordsRequest {
@@ -65,6 +66,47 @@ export interface QueryRecordsResponse {
   /** The agreement, and its version, the answer was given under. */
   agreementId: string;
   agreementVersion: number;
+}
+
+/** Request for Recognize. */
+export interface RecognizeRequest {
+  /** The subject. */
+  subject?:
+    | SubjectQuery
+    | undefined;
+  /** Why the caller asks (required; must be one its agreement lists). */
+  purpose: Purpose;
+  /** Free text entered in the audit log with the call, e.g. the tender number (at most 200 characters). */
+  reference: string;
+}
+
+/** Response of Recognize. */
+export interface RecognizeResponse {
+  /** This gateway's signed verdict. */
+  verdict?: SignedVerdict | undefined;
+}
+
+/** Request for RecognizeBatch. */
+export interface RecognizeBatchRequest {
+  /** At most 1,000 subjects; more is refused whole (INVALID_ARGUMENT / BATCH_TOO_LARGE). */
+  subjects: SubjectQuery[];
+  /** As in RecognizeRequest. */
+  purpose: Purpose;
+  reference: string;
+}
+
+/** The verdict about one subject of a batch. */
+export interface BatchVerdict {
+  /** Position of the subject in the request. */
+  index: number;
+  /** The verdict, or why there is none for this subject (e.g. a malformed identifier). */
+  outcome?: { $case: "verdict"; value: SignedVerdict } | { $case: "error"; value: SubjectError } | undefined;
+}
+
+/** Response of RecognizeBatch. */
+export interface RecognizeBatchResponse {
+  /** One result per subject, in request order. */
+  results: BatchVerdict[];
 }
 
 /** Request for ListAuditEntries. */
@@ -468,6 +510,469 @@ export const QueryRecordsResponse: MessageFns<QueryRecordsResponse> = {
     message.nextPageToken = object.nextPageToken ?? "";
     message.agreementId = object.agreementId ?? "";
     message.agreementVersion = object.agreementVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecognizeRequest(): RecognizeRequest {
+  return { subject: undefined, purpose: 0, reference: "" };
+}
+
+export const RecognizeRequest: MessageFns<RecognizeRequest> = {
+  encode(message: RecognizeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== undefined) {
+      SubjectQuery.encode(message.subject, writer.uint32(10).fork()).join();
+    }
+    if (message.purpose !== 0) {
+      writer.uint32(16).int32(message.purpose);
+    }
+    if (message.reference !== "") {
+      writer.uint32(26).string(message.reference);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecognizeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecognizeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = SubjectQuery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.purpose = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecognizeRequest {
+    return {
+      subject: isSet(object.subject) ? SubjectQuery.fromJSON(object.subject) : undefined,
+      purpose: isSet(object.purpose) ? purposeFromJSON(object.purpose) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+    };
+  },
+
+  toJSON(message: RecognizeRequest): unknown {
+    const obj: any = {};
+    if (message.subject !== undefined) {
+      obj.subject = SubjectQuery.toJSON(message.subject);
+    }
+    if (message.purpose !== 0) {
+      obj.purpose = purposeToJSON(message.purpose);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecognizeRequest>, I>>(base?: I): RecognizeRequest {
+    return RecognizeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecognizeRequest>, I>>(object: I): RecognizeRequest {
+    const message = createBaseRecognizeRequest();
+    message.subject = (object.subject !== undefined && object.subject !== null)
+      ? SubjectQuery.fromPartial(object.subject)
+      : undefined;
+    message.purpose = object.purpose ?? 0;
+    message.reference = object.reference ?? "";
+    return message;
+  },
+};
+
+function createBaseRecognizeResponse(): RecognizeResponse {
+  return { verdict: undefined };
+}
+
+export const RecognizeResponse: MessageFns<RecognizeResponse> = {
+  encode(message: RecognizeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.verdict !== undefined) {
+      SignedVerdict.encode(message.verdict, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecognizeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecognizeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.verdict = SignedVerdict.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecognizeResponse {
+    return { verdict: isSet(object.verdict) ? SignedVerdict.fromJSON(object.verdict) : undefined };
+  },
+
+  toJSON(message: RecognizeResponse): unknown {
+    const obj: any = {};
+    if (message.verdict !== undefined) {
+      obj.verdict = SignedVerdict.toJSON(message.verdict);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecognizeResponse>, I>>(base?: I): RecognizeResponse {
+    return RecognizeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecognizeResponse>, I>>(object: I): RecognizeResponse {
+    const message = createBaseRecognizeResponse();
+    message.verdict = (object.verdict !== undefined && object.verdict !== null)
+      ? SignedVerdict.fromPartial(object.verdict)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRecognizeBatchRequest(): RecognizeBatchRequest {
+  return { subjects: [], purpose: 0, reference: "" };
+}
+
+export const RecognizeBatchRequest: MessageFns<RecognizeBatchRequest> = {
+  encode(message: RecognizeBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.subjects) {
+      SubjectQuery.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.purpose !== 0) {
+      writer.uint32(16).int32(message.purpose);
+    }
+    if (message.reference !== "") {
+      writer.uint32(26).string(message.reference);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecognizeBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecognizeBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjects.push(SubjectQuery.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.purpose = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecognizeBatchRequest {
+    return {
+      subjects: globalThis.Array.isArray(object?.subjects)
+        ? object.subjects.map((e: any) => SubjectQuery.fromJSON(e))
+        : [],
+      purpose: isSet(object.purpose) ? purposeFromJSON(object.purpose) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+    };
+  },
+
+  toJSON(message: RecognizeBatchRequest): unknown {
+    const obj: any = {};
+    if (message.subjects?.length) {
+      obj.subjects = message.subjects.map((e) => SubjectQuery.toJSON(e));
+    }
+    if (message.purpose !== 0) {
+      obj.purpose = purposeToJSON(message.purpose);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecognizeBatchRequest>, I>>(base?: I): RecognizeBatchRequest {
+    return RecognizeBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecognizeBatchRequest>, I>>(object: I): RecognizeBatchRequest {
+    const message = createBaseRecognizeBatchRequest();
+    message.subjects = object.subjects?.map((e) => SubjectQuery.fromPartial(e)) || [];
+    message.purpose = object.purpose ?? 0;
+    message.reference = object.reference ?? "";
+    return message;
+  },
+};
+
+function createBaseBatchVerdict(): BatchVerdict {
+  return { index: 0, outcome: undefined };
+}
+
+export const BatchVerdict: MessageFns<BatchVerdict> = {
+  encode(message: BatchVerdict, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    switch (message.outcome?.$case) {
+      case "verdict":
+        SignedVerdict.encode(message.outcome.value, writer.uint32(18).fork()).join();
+        break;
+      case "error":
+        SubjectError.encode(message.outcome.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchVerdict {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchVerdict();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = { $case: "verdict", value: SignedVerdict.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outcome = { $case: "error", value: SubjectError.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchVerdict {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      outcome: isSet(object.verdict)
+        ? { $case: "verdict", value: SignedVerdict.fromJSON(object.verdict) }
+        : isSet(object.error)
+        ? { $case: "error", value: SubjectError.fromJSON(object.error) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: BatchVerdict): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.outcome?.$case === "verdict") {
+      obj.verdict = SignedVerdict.toJSON(message.outcome.value);
+    } else if (message.outcome?.$case === "error") {
+      obj.error = SubjectError.toJSON(message.outcome.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchVerdict>, I>>(base?: I): BatchVerdict {
+    return BatchVerdict.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchVerdict>, I>>(object: I): BatchVerdict {
+    const message = createBaseBatchVerdict();
+    message.index = object.index ?? 0;
+    switch (object.outcome?.$case) {
+      case "verdict": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "verdict", value: SignedVerdict.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+      case "error": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "error", value: SubjectError.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseRecognizeBatchResponse(): RecognizeBatchResponse {
+  return { results: [] };
+}
+
+export const RecognizeBatchResponse: MessageFns<RecognizeBatchResponse> = {
+  encode(message: RecognizeBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      BatchVerdict.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecognizeBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecognizeBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(BatchVerdict.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecognizeBatchResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => BatchVerdict.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RecognizeBatchResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => BatchVerdict.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecognizeBatchResponse>, I>>(base?: I): RecognizeBatchResponse {
+    return RecognizeBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecognizeBatchResponse>, I>>(object: I): RecognizeBatchResponse {
+    const message = createBaseRecognizeBatchResponse();
+    message.results = object.results?.map((e) => BatchVerdict.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1416,6 +1921,35 @@ export const FederationService = {
       Buffer.from(ListAuditEntriesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListAuditEntriesResponse => ListAuditEntriesResponse.decode(value),
   },
+  /**
+   * Mutual recognition (信用互认): this gateway's signed verdict about one
+   * subject, computed from the records in force it holds (its own and those
+   * synced to it), with the basis records the caller's agreement lets it see.
+   * An identifier nobody holds gets a verdict that says so (no_records), not
+   * an error; a malformed one is INVALID_ARGUMENT naming the rule. A
+   * partner's question is never fanned out further (no loops).
+   */
+  recognize: {
+    path: "/credfed.v1.Federation/Recognize" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecognizeRequest): Buffer => Buffer.from(RecognizeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecognizeRequest => RecognizeRequest.decode(value),
+    responseSerialize: (value: RecognizeResponse): Buffer => Buffer.from(RecognizeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecognizeResponse => RecognizeResponse.decode(value),
+  },
+  /** Recognize for up to 1,000 subjects in one call, one result per subject. */
+  recognizeBatch: {
+    path: "/credfed.v1.Federation/RecognizeBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecognizeBatchRequest): Buffer =>
+      Buffer.from(RecognizeBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecognizeBatchRequest => RecognizeBatchRequest.decode(value),
+    responseSerialize: (value: RecognizeBatchResponse): Buffer =>
+      Buffer.from(RecognizeBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecognizeBatchResponse => RecognizeBatchResponse.decode(value),
+  },
 } as const;
 
 export interface FederationServer extends UntypedServiceImplementation {
@@ -1448,6 +1982,17 @@ export interface FederationServer extends UntypedServiceImplementation {
    * first, a page at a time.
    */
   listAuditEntries: handleUnaryCall<ListAuditEntriesRequest, ListAuditEntriesResponse>;
+  /**
+   * Mutual recognition (信用互认): this gateway's signed verdict about one
+   * subject, computed from the records in force it holds (its own and those
+   * synced to it), with the basis records the caller's agreement lets it see.
+   * An identifier nobody holds gets a verdict that says so (no_records), not
+   * an error; a malformed one is INVALID_ARGUMENT naming the rule. A
+   * partner's question is never fanned out further (no loops).
+   */
+  recognize: handleUnaryCall<RecognizeRequest, RecognizeResponse>;
+  /** Recognize for up to 1,000 subjects in one call, one result per subject. */
+  recognizeBatch: handleUnaryCall<RecognizeBatchRequest, RecognizeBatchResponse>;
 }
 
 export interface FederationClient extends Client {
@@ -1512,6 +2057,45 @@ export interface FederationClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Mutual recognition (信用互认): this gateway's signed verdict about one
+   * subject, computed from the records in force it holds (its own and those
+   * synced to it), with the basis records the caller's agreement lets it see.
+   * An identifier nobody holds gets a verdict that says so (no_records), not
+   * an error; a malformed one is INVALID_ARGUMENT naming the rule. A
+   * partner's question is never fanned out further (no loops).
+   */
+  recognize(
+    request: RecognizeRequest,
+    callback: (error: ServiceError | null, response: RecognizeResponse) => void,
+  ): ClientUnaryCall;
+  recognize(
+    request: RecognizeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecognizeResponse) => void,
+  ): ClientUnaryCall;
+  recognize(
+    request: RecognizeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecognizeResponse) => void,
+  ): ClientUnaryCall;
+  /** Recognize for up to 1,000 subjects in one call, one result per subject. */
+  recognizeBatch(
+    request: RecognizeBatchRequest,
+    callback: (error: ServiceError | null, response: RecognizeBatchResponse) => void,
+  ): ClientUnaryCall;
+  recognizeBatch(
+    request: RecognizeBatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecognizeBatchResponse) => void,
+  ): ClientUnaryCall;
+  recognizeBatch(
+    request: RecognizeBatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecognizeBatchResponse) => void,
   ): ClientUnaryCall;
 }
 
