@@ -22,6 +22,7 @@ import { samePublicKey } from './key-pair.js';
 import { loadCa, type LoadedCa } from './ca-signer.js';
 import { createCa, issueCertificate } from './dev-ca.js';
 import type { TlsFilePaths } from './tls-files.js';
+import { verdictSigningUri } from './verdict-signing.js';
 
 export { loadTlsFiles, type TlsFilePaths, type TlsFiles } from './tls-files.js';
 
@@ -39,6 +40,8 @@ export interface EnsureDevCertificatesOptions {
   readonly nodes: readonly string[];
   /** Admin names: `admin-<name>.crt`/`.key`, URI `spiffe://<federation>/admin/<name>`. */
   readonly admins: readonly string[];
+  /** Nodes that sign verdicts: `<node>-verdict.crt`/`.key`, URI `spiffe://<federation>/partner/<node>/verdict` (default none). */
+  readonly verdictSigners?: readonly string[];
   /** Common name of a new CA; default `credfed <federation> development CA`. */
   readonly caCommonName?: string;
   readonly caValidDays?: number;
@@ -55,6 +58,8 @@ export interface DevCertificates {
   readonly nodes: Readonly<Record<string, TlsFilePaths>>;
   /** Per admin name: the paths `loadTlsFiles` takes. */
   readonly admins: Readonly<Record<string, TlsFilePaths>>;
+  /** Per verdict-signing node: its verdict-signing certificate and key (and the CA). */
+  readonly verdict: Readonly<Record<string, TlsFilePaths>>;
   /** Files this call wrote (empty when everything existed). */
   readonly created: readonly string[];
 }
@@ -63,7 +68,7 @@ interface LeafPlan {
   readonly identity: PeerIdentity;
   readonly paths: TlsFilePaths;
   readonly commonName: string;
-  readonly usage: 'node' | 'client';
+  readonly usage: 'node' | 'client' | 'verdict';
   readonly dnsNames: readonly string[];
   readonly ipAddresses: readonly string[];
 }
@@ -115,9 +120,8 @@ export async function ensureDevCertificates(options: EnsureDevCertificatesOption
     created.push(leaf.paths.certFile, leaf.paths.keyFile);
   }
 
-  const byKind = (kind: PeerIdentity['kind']) =>
-    Object.fromEntries(leaves.filter((l) => l.identity.kind === kind).map((l) => [l.identity.id, l.paths]));
-  return { caCertFile, caKeyFile, nodes: byKind('partner'), admins: byKind('admin'), created };
+  const byUsage = (usage: LeafPlan['usage']) => Object.fromEntries(leaves.filter((l) => l.usage === usage).map((l) => [l.identity.id, l.paths]));
+  return { caCertFile, caKeyFile, nodes: byUsage('node'), admins: byUsage('client'), verdict: byUsage('verdict'), created };
 }
 
 /** Validates names and file-name collisions up front, before anything is written. */
@@ -136,6 +140,14 @@ function planLeaves(options: EnsureDevCertificatesOptions, caFile: string): Leaf
       paths: leafPaths(options.dir, `admin-${id}`, caFile),
       commonName: `admin-${id}`,
       usage: 'client',
+      dnsNames: [],
+      ipAddresses: [],
+    })),
+    ...(options.verdictSigners ?? []).map((id): LeafPlan => ({
+      identity: { federation: options.federation, kind: 'partner', id },
+      paths: leafPaths(options.dir, `${id}-verdict`, caFile),
+      commonName: `${id} verdict signing`,
+      usage: 'verdict',
       dnsNames: [],
       ipAddresses: [],
     })),
@@ -208,9 +220,14 @@ async function checkExistingLeaf(leaf: LeafPlan, ca: LoadedCa, now: Date): Promi
   const key = withFile(keyFile, () => createPrivateKey(keyPem));
   const problem = (what: string) => new CredfedError('CERT_INVALID', `${certFile} ${what}; delete it and ${keyFile} to re-issue`);
   if (!cert.checkIssued(ca.x509) || !cert.verify(ca.x509.publicKey)) throw problem('was not issued by the CA in this directory');
-  const identity = identityFromSubjectAltName(cert.subjectAltName);
-  if (identity.error !== undefined || !sameIdentity(identity.value, leaf.identity)) {
-    throw problem(`does not carry ${formatIdentityUri(leaf.identity)}`);
+  if (leaf.usage === 'verdict') {
+    const uri = verdictSigningUri({ ...leaf.identity, kind: 'partner' });
+    if (!(cert.subjectAltName ?? '').split(', ').includes(`URI:${uri}`)) throw problem(`does not carry ${uri}`);
+  } else {
+    const identity = identityFromSubjectAltName(cert.subjectAltName);
+    if (identity.error !== undefined || !sameIdentity(identity.value, leaf.identity)) {
+      throw problem(`does not carry ${formatIdentityUri(leaf.identity)}`);
+    }
   }
   if (!samePublicKey(key, cert.publicKey)) throw problem(`does not match the key in ${keyFile}`);
   if (new Date(cert.validTo).getTime() <= now.getTime()) throw problem(`expired on ${new Date(cert.validTo).toISOString()}`);

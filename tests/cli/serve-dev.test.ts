@@ -48,7 +48,7 @@ describe('credfed serve --dev', () => {
       expect(fs.existsSync(path.join(certs, f)), f).toBe(true);
     }
     const admin = { caFile: path.join(certs, 'ca.crt'), certFile: path.join(certs, 'admin-local.crt'), keyFile: path.join(certs, 'admin-local.key') };
-    const status = await adminStatus({ dir: certs, certs: { caCertFile: admin.caFile, caKeyFile: '', nodes: {}, admins: { ops: admin }, created: [] } }, 'county-a', port);
+    const status = await adminStatus({ dir: certs, certs: { caCertFile: admin.caFile, caKeyFile: '', nodes: {}, admins: { ops: admin }, verdict: {}, created: [] } }, 'county-a', port);
     expect(status.nodeId).toBe('county-a');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
