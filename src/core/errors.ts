@@ -78,6 +78,10 @@ export const ERROR_CATALOGUE = {
   CERT_REVOKED: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate is revoked' },
   TRUST_ANCHOR_MISMATCH: { status: GrpcCode.UNAUTHENTICATED, message: 'caller certificate was not issued by the CA bound to its partner' },
   TRUST_ANCHOR_NOT_TRUSTED: { status: GrpcCode.UNAUTHENTICATED, message: 'the CA bound to the caller is not trusted now (missing or stale CRL)' },
+  // signed verdicts (mutual recognition)
+  VERDICT_SIGNER_MISSING: { status: GrpcCode.FAILED_PRECONDITION, message: 'no verdict-signing certificate and key are available (recognition.signing)' },
+  VERDICT_SIGNER_INVALID: { status: GrpcCode.FAILED_PRECONDITION, message: 'the verdict-signing certificate or key is unusable' },
+  VERDICT_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'verdict is invalid' },
   // identifier graph
   SUBJECT_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no subject is linked to this identifier' },
   IDENTIFIER_AMBIGUOUS: { status: GrpcCode.INVALID_ARGUMENT, message: 'identifier is valid under more than one scheme; name the scheme' },
@@ -98,6 +102,7 @@ export const ERROR_CATALOGUE = {
   DISCLOSURE_NOT_ALLOWED: { status: GrpcCode.PERMISSION_DENIED, message: 'the agreement does not allow this disclosure class' },
   QUOTA_EXCEEDED: { status: GrpcCode.RESOURCE_EXHAUSTED, message: 'the agreement quota is spent' },
   QUERY_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'query request is invalid' },
+  BATCH_TOO_LARGE: { status: GrpcCode.INVALID_ARGUMENT, message: 'batch holds too many subjects' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },
