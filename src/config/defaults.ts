@@ -27,6 +27,14 @@ export const DEFAULTS = {
     /** Masked display of a resident identity number: first 6 and last 4 characters kept. */
     mask: { keepFirst: 6, keepLast: 4 },
   },
+  recognition: {
+    /** An issued verdict may be relied on for 5 minutes (also the most allowed: "valid-until default at most 5 minutes"). */
+    validitySeconds: 300,
+    maxValiditySeconds: 300,
+    /** A federated recognition waits this long for each partner. */
+    partnerDeadlineMs: 800,
+    /** The level rules: DEFAULT_RULES in src/core/verdicts/recognition-rules.ts (kept there, beside their parser). */
+  },
   grpc: {
     /** Client pings every 30 s so idle streams survive TCP load balancers. */
     keepaliveTimeMs: 30_000,

@@ -2,6 +2,7 @@
 
 import type { Agreement } from '../core/agreements/agreement.js';
 import type { PersonsConfig } from './persons-config.js';
+import type { RecognitionConfig } from './recognition-config.js';
 
 export const PARTNER_KINDS = ['child_county', 'parent_city', 'peer_region', 'service_agency'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
@@ -16,6 +17,15 @@ export interface PartnerConfig {
   readonly push: boolean;
   /** Whether this partner may deliver records that originated at another platform. */
   readonly relay: boolean;
+  /**
+   * Administrative division code prefixes (2, 4 or 6 digits) the partner's
+   * platform covers: a federated recognition asks the partners covering a
+   * USCC's division code first (never excludes the others). parseConfig
+   * always sets it (default []); optional so that a PartnerConfig built from
+   * the registry (which does not hold it) still type-checks: read it as
+   * `divisions ?? []`.
+   */
+  readonly divisions?: readonly string[];
 }
 
 export interface NodeConfig {
@@ -58,6 +68,8 @@ export interface NodeConfig {
   readonly persons: PersonsConfig;
   /** Data-sharing agreements inlined in the file: seeded into the store on first start (an id already stored is left alone). */
   readonly agreements: readonly ConfigAgreement[];
+  /** Mutual recognition: verdict signing, validity, partner deadline, level rules (recognition-config.ts). */
+  readonly recognition: RecognitionConfig;
   readonly logLevel: string;
   /** The file the configuration was read from (for messages). */
   readonly source: string;

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../core/result.js';
 import YAML from 'yaml';
 import { agreementFromObject } from '../core/agreements/parse-agreement.js';
 import { parsePersonsConfig } from './persons-config.js';
+import { parseRecognitionConfig } from './recognition-config.js';
 
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -27,6 +28,8 @@ export const ENV_OVERRIDES = {
   CREDFED_PERSONS_PSEUDONYM_KEYS: 'persons.pseudonymKeys',
   CREDFED_PERSONS_STORAGE: 'persons.residentIdStorage',
   CREDFED_PERSONS_ENCRYPTION_KEY_FILE: 'persons.encryptionKeyFile',
+  CREDFED_RECOGNITION_SIGNING_CERT: 'recognition.signing.cert',
+  CREDFED_RECOGNITION_SIGNING_KEY: 'recognition.signing.key',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -116,6 +119,7 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     },
     persons: parsePersonsConfig({ get, resolvePath }, problems),
     agreements: parseConfigAgreements(root.agreements, problems),
+    recognition: parseRecognitionConfig({ get, resolvePath }, problems),
     logLevel,
     source,
   };
@@ -160,8 +164,22 @@ function parsePartners(raw: unknown, nodeId: string, problems: string[]): Partne
       if (hp.error) problems.push(`${at}.endpoint: ${hp.error}`);
       else endpoint = p.endpoint as string;
     } else if (push === true) problems.push(`${at}.endpoint: required when push is true`);
-    return [{ id, kind, endpoint, push: push === true, relay: relay === true }];
+    const divisions = parseDivisions(`${at}.divisions`, p.divisions, problems);
+    return [{ id, kind, endpoint, push: push === true, relay: relay === true, divisions }];
   });
+}
+
+/** Division code prefixes a partner covers: 2, 4 or 6 digits each, distinct. */
+function parseDivisions(at: string, raw: unknown, problems: string[]): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return (problems.push(`${at}: expected a list of division codes such as ["2101", "210100"]`), []);
+  const out: string[] = [];
+  raw.forEach((v: unknown, i) => {
+    if (typeof v !== 'string' || !/^(\d{2}|\d{4}|\d{6})$/.test(v)) problems.push(`${at}[${i}]: ${JSON.stringify(v)} is not a division code prefix (2, 4 or 6 digits, as text)`);
+    else if (out.includes(v)) problems.push(`${at}[${i}]: "${v}" is listed twice`);
+    else out.push(v);
+  });
+  return out;
 }
 
 /** Parses "host:port" (IPv6 as "[::1]:7400"). */
