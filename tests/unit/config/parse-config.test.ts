@@ -8,6 +8,7 @@ import { DEFAULTS } from '../../../src/config/defaults.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import { CredfedError } from '../../../src/core/errors.js';
+import { DEFAULT_RULES } from '../../../src/core/verdicts/recognition-rules.js';
 
 const BASE_DIR = '/etc/credfed';
 const SOURCE = '/etc/credfed/county-a.yaml';
@@ -46,6 +47,7 @@ describe('parseConfig', () => {
       grpc: DEFAULTS.grpc,
       persons: { pseudonymKeys: [], residentIdStorage: 'encrypted', encryptionKeyFile: undefined, mask: DEFAULTS.persons.mask },
       agreements: [],
+      recognition: { validitySeconds: 300, partnerDeadlineMs: 800, rules: DEFAULT_RULES },
       logLevel: DEFAULTS.logLevel,
       source: SOURCE,
     });
@@ -204,13 +206,92 @@ describe('parseConfig', () => {
   ] as const)('a %s partner with %j pushes: %s', (kind, extra, push) => {
     const config = parse({ ...minimal(), partners: [{ id: 'partner-x', kind, ...extra }] }).value!;
     expect(config.partners).toEqual([
-      { id: 'partner-x', kind, endpoint: 'endpoint' in extra ? extra.endpoint : undefined, push, relay: false },
+      { id: 'partner-x', kind, endpoint: 'endpoint' in extra ? extra.endpoint : undefined, push, relay: false, divisions: [] },
     ]);
   });
 
   it('reads relay', () => {
     const config = parse({ ...minimal(), partners: [{ id: 'city', kind: 'parent_city', endpoint: 'city:7400', relay: true }] }).value!;
     expect(config.partners[0]?.relay).toBe(true);
+  });
+});
+
+describe('parseConfig: recognition', () => {
+  const rules = {
+    levels: [
+      { level: 'dishonest', when: [{ category: 'dishonesty_list' }] },
+      { level: 'good', when: [{ category: 'credit_evaluation', grades: ['AAA', 'AA'] }] },
+    ],
+    otherwise: 'normal',
+    disputed: 'ignore',
+  };
+
+  it('reads every setting, resolving the signing paths like tls paths', () => {
+    const doc = { ...minimal(), recognition: { signing: { cert: 'certs/city-verdict.crt', key: '/pki/city-verdict.key' }, validitySeconds: 120, partnerDeadlineMs: 2000, rules } };
+    expect(parse(doc).value!.recognition).toEqual({
+      signing: { cert: '/etc/credfed/certs/city-verdict.crt', key: '/pki/city-verdict.key' },
+      validitySeconds: 120,
+      partnerDeadlineMs: 2000,
+      rules,
+    });
+  });
+
+  it('takes the signing files from the environment (relative to the working directory)', () => {
+    const config = parse(minimal(), { CREDFED_RECOGNITION_SIGNING_CERT: '/run/v.crt', CREDFED_RECOGNITION_SIGNING_KEY: 'v.key' }).value!;
+    expect(config.recognition.signing).toEqual({ cert: '/run/v.crt', key: path.resolve('v.key') });
+  });
+
+  it('accepts the bounds and freezes the rules', () => {
+    const config = parse({ ...minimal(), recognition: { validitySeconds: 1, partnerDeadlineMs: 10_000, rules } }).value!;
+    expect(config.recognition).toMatchObject({ validitySeconds: 1, partnerDeadlineMs: 10_000 });
+    expect(config.recognition.signing).toBeUndefined();
+    expect(Object.isFrozen(config.recognition.rules.levels[1]!.when[0]!.grades)).toBe(true);
+    expect(parse({ ...minimal(), recognition: { validitySeconds: 300, partnerDeadlineMs: 50 } }).value!.recognition.rules).toBe(DEFAULT_RULES);
+  });
+
+  it.each([
+    ['recognition not a mapping', ['x'], ['recognition']],
+    ['an unknown setting', { validity: 300 }, ['recognition.validity']],
+    ['validitySeconds above 300 (5 minutes)', { validitySeconds: 301 }, ['recognition.validitySeconds']],
+    ['validitySeconds 0', { validitySeconds: 0 }, ['recognition.validitySeconds']],
+    ['partnerDeadlineMs below 50', { partnerDeadlineMs: 10 }, ['recognition.partnerDeadlineMs']],
+    ['partnerDeadlineMs above 10000', { partnerDeadlineMs: 10_001 }, ['recognition.partnerDeadlineMs']],
+    ['partnerDeadlineMs as a fraction', { partnerDeadlineMs: 80.5 }, ['recognition.partnerDeadlineMs']],
+    ['signing not a mapping', { signing: 'certs/v.crt' }, ['recognition.signing']],
+    ['signing without a key', { signing: { cert: 'v.crt' } }, ['recognition.signing.key']],
+    ['signing without a cert', { signing: { key: 'v.key' } }, ['recognition.signing.cert']],
+    ['signing cert not text', { signing: { cert: 1, key: 'v.key' } }, ['recognition.signing.cert']],
+    ['an unknown signing setting', { signing: { cert: 'v.crt', key: 'v.key', chain: 'ca.crt' } }, ['recognition.signing.chain']],
+    ['rules not a mapping', { rules: [] }, ['recognition.rules']],
+    [
+      'rules with problems, each under recognition.rules',
+      { rules: { levels: [{ level: 'great', when: [] }], otherwise: 'normal', disputed: 'maybe' } },
+      ['recognition.rules.levels[0].level', 'recognition.rules.levels[0].when', 'recognition.rules.disputed'],
+    ],
+  ])('reports %s', (_name, recognition, expected) => {
+    const found = problems({ ...minimal(), recognition });
+    expect(found.map((p) => p.slice(0, p.indexOf(':')))).toEqual(expected);
+  });
+});
+
+describe('parseConfig: partner divisions', () => {
+  const withDivisions = (divisions: unknown) => ({ ...minimal(), partners: [{ id: 'city', kind: 'peer_region', divisions }] });
+
+  it('reads the division code prefixes a partner covers (default none)', () => {
+    expect(parse(withDivisions(['21', '2101', '210100'])).value!.partners[0]!.divisions).toEqual(['21', '2101', '210100']);
+    expect(parse(withDivisions(undefined)).value!.partners[0]!.divisions).toEqual([]);
+    expect(Object.isFrozen(parse(withDivisions(['2101'])).value!.partners[0]!.divisions)).toBe(true);
+  });
+
+  it.each([
+    ['not a list', '2101', ['partners[0].divisions']],
+    ['a number instead of text', [2101], ['partners[0].divisions[0]']],
+    ['three digits', ['210'], ['partners[0].divisions[0]']],
+    ['eight digits', ['21010000'], ['partners[0].divisions[0]']],
+    ['letters', ['21ab'], ['partners[0].divisions[0]']],
+    ['a code listed twice', ['2101', '2102', '2101'], ['partners[0].divisions[2]']],
+  ])('reports %s', (_name, divisions, expected) => {
+    expect(problems(withDivisions(divisions)).map((p) => p.slice(0, p.indexOf(':')))).toEqual(expected);
   });
 });
 
