@@ -17,6 +17,7 @@ import type { Store } from '../store/store.js';
 import { createPushClient, type PushWireClient } from '../sync/push-client.js';
 import { PushSender, type SenderState } from '../sync/push-sender.js';
 import type { TrustDirectory, TrustChange } from '../trust/trust-directory.js';
+import { boundAnchorPem } from '../trust/partner-anchor.js';
 import type { TrustMaterial } from '../trust/trust-material.js';
 import { channelOptions } from './grpc-options.js';
 
@@ -139,8 +140,7 @@ export class SenderPool {
   }
 
   private anchorOf(m: TrustMaterial, partnerId: string): string | undefined {
-    const anchor = m.anchors.get(partnerId);
-    return anchor?.trusted && this.parts.directory.get(partnerId)?.trustAnchor === anchor.fingerprint ? anchor.certPem : undefined;
+    return boundAnchorPem(m, this.parts.directory.get(partnerId));
   }
 }
 
