@@ -9,10 +9,17 @@ import { seedAgreementsFromConfig } from '../agreements/seed-agreements.js';
 import { purposeName } from '../core/agreements/evaluate.js';
 import { AgreementGate } from '../enforcement/agreement-gate.js';
 import { QuotaCounter } from '../enforcement/quota-counter.js';
-import type { QueryRecordsRequest } from '../gen/credfed/v1/federation.js';
+import type { QueryRecordsRequest, RecognizeBatchRequest, RecognizeRequest } from '../gen/credfed/v1/federation.js';
 import { queryRecordsHandler } from '../grpc/federation/query-records.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { listAuditEntriesHandler } from '../grpc/federation/audit-handlers.js';
+import { recognizeHandlers } from '../grpc/federation/recognize-handlers.js';
+import { VerdictSigner } from '../pki/verdict-signer.js';
+import { verifyVerdict } from '../pki/verdict-verify.js';
+import { FanOut } from '../recognition/fan-out.js';
+import { LocalVerdicts, type LocalVerdictsDeps } from '../recognition/local-verdicts.js';
+import { PartnerClients } from '../recognition/partner-clients.js';
+import { Recognizer } from '../recognition/recognizer.js';
 import { bidi, unary, type AuditSink } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
@@ -139,6 +146,9 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const status = () => nodeStatus(config, store, startedAt, senders.states(), clock.now());
     const gate = createGatekeeper({ config, directory, trust, connections, log, clock, ...(agreementGate ? { agreements: agreementGate } : {}), ...(enforce && audit ? { audit } : {}) });
     const persons = loadPersonsProtection(config.persons);
+    const recognizer = await startRecognition({ config, store, clock, log, directory, agreements, trust, keys: persons.policy.keys, closers });
+    const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
+    const recognition = recognizeHandlers(recognizer);
     server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), {
       pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons), { direction: 'push' }),
       queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {
@@ -146,8 +156,10 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
         purposeOf: (req: QueryRecordsRequest) => ({ purpose: purposeName(req.purpose), reference: req.reference }),
       }),
       listAuditEntries: unary(gate, 'partner', 'ListAuditEntries', listAuditEntriesHandler(store)),
+      recognize: unary(gate, 'partner', 'Recognize', recognition.recognize, { direction: 'query', purposeOf: (req: RecognizeRequest) => stated(req) }),
+      recognizeBatch: unary(gate, 'partner', 'RecognizeBatch', recognition.recognizeBatch, { direction: 'query', purposeOf: (req: RecognizeBatchRequest) => stated(req) }),
     });
-    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status }));
+    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
@@ -169,6 +181,33 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       stop: () => (stopping ??= closers.closeAll().then(() => log.info({}, 'gateway stopped'))),
     };
   });
+}
+
+/**
+ * Recognition: this node's verdict signer (recognition.signing; without it
+ * Recognize is refused with VERDICT_SIGNER_MISSING), its verdicts, and the
+ * fan-out to partners for its own users' federated questions.
+ */
+async function startRecognition(parts: {
+  config: NodeConfig;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  directory: PartnerDirectory;
+  agreements: AgreementDirectory;
+  trust: TrustDirectory;
+  keys: LocalVerdictsDeps['keys'];
+  closers: Closers;
+}): Promise<Recognizer> {
+  const { config, store, clock, log } = parts;
+  const signing = config.recognition.signing;
+  const signer = signing ? await VerdictSigner.load({ certFile: signing.cert, keyFile: signing.key, caFile: config.tls.ca, federation: config.federation, nodeId: config.nodeId, clock }) : undefined;
+  if (!signer) log.warn({}, 'no verdict-signing certificate (recognition.signing): Recognize is refused');
+  const clients = new PartnerClients(config, parts.trust);
+  parts.closers.push(() => clients.close());
+  const local = new LocalVerdicts({ config, store, signer, keys: parts.keys, clock });
+  const fanOut = new FanOut({ config, directory: parts.directory, agreements: parts.agreements, clients, verify: verifyVerdict, clock, log });
+  return new Recognizer(local, fanOut, config.recognition.rules);
 }
 
 /** The error `fn` throws, or undefined. */

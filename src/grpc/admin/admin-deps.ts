@@ -9,6 +9,7 @@ import type { CaContext } from '../../ca/ca-context.js';
 import { unlockCa, type UnlockedCa } from '../../ca/ca-unlock.js';
 import { readPassphraseFile } from '../../ca/passphrase-file.js';
 import type { StatusResponse } from '../../gen/credfed/v1/admin.js';
+import type { Recognizer } from '../../recognition/recognizer.js';
 import type { Store } from '../../store/store.js';
 import type { CallContext } from '../rpc-wrapper.js';
 
@@ -18,6 +19,8 @@ export interface AdminDeps {
   readonly clock: Clock;
   /** The Status answer (live sender state lives in the gateway). */
   readonly status: () => Promise<StatusResponse>;
+  /** Recognition for this platform's users; undefined when the node signs no verdicts. */
+  readonly recognizer?: Recognizer;
 }
 
 /** The actor recorded for an admin's changes: `admin/<name>` from its certificate. */

@@ -5,6 +5,7 @@
  * certificate → PERMISSION_DENIED / PEER_NOT_ALLOWED).
  */
 import type { AdminServer } from '../../gen/credfed/v1/admin.js';
+import { purposeName } from '../../core/agreements/evaluate.js';
 import { unary, type CallContext, type Gatekeeper } from '../rpc-wrapper.js';
 import type { AdminDeps } from './admin-deps.js';
 import { agreementHandlers } from './agreement-handlers.js';
@@ -13,6 +14,7 @@ import { caHandlers } from './ca-handlers.js';
 import { certificateHandlers } from './certificate-handlers.js';
 import { identifierHandlers } from './identifier-handlers.js';
 import { partnerHandlers } from './partner-handlers.js';
+import { adminRecognizeHandlers } from './recognize-handlers.js';
 
 export type { AdminDeps } from './admin-deps.js';
 
@@ -23,6 +25,9 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
   const anchors = anchorHandlers(deps);
   const ids = identifierHandlers(deps);
   const agreements = agreementHandlers(deps);
+  const recognition = adminRecognizeHandlers(deps.recognizer);
+  // The stated purpose and reference go into the audit entry (admins have no agreement to check them against).
+  const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
   const admin = <Req, Res>(method: string, handler: (req: Req, ctx: CallContext) => Promise<Res>) => unary<Req, Res>(gate, 'admin', method, handler);
   return {
     status: admin('Status', () => deps.status()),
@@ -49,5 +54,7 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     listAgreementHistory: admin('ListAgreementHistory', agreements.listAgreementHistory),
     diffAgreement: admin('DiffAgreement', agreements.diffAgreement),
     activateAgreement: admin('ActivateAgreement', agreements.activateAgreement),
+    recognize: unary(gate, 'admin', 'Recognize', recognition.recognize, { purposeOf: stated }),
+    recognizeBatch: unary(gate, 'admin', 'RecognizeBatch', recognition.recognizeBatch, { purposeOf: stated }),
   };
 }
