@@ -35,10 +35,10 @@ export interface Pki {
   readonly certs: DevCertificates;
 }
 
-/** Development CA and certificates for the given nodes and an admin "ops", in a temp dir. */
-export async function createPki(nodes: string[]): Promise<Pki> {
+/** Development CA and certificates for the given nodes and an admin "ops", in a temp dir; verdict-signing certificates for `verdictSigners`. */
+export async function createPki(nodes: string[], opts: { verdictSigners?: string[] } = {}): Promise<Pki> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-pki-'));
-  const certs = await ensureDevCertificates({ dir, federation: FEDERATION, nodes, admins: ['ops'] });
+  const certs = await ensureDevCertificates({ dir, federation: FEDERATION, nodes, admins: ['ops'], ...(opts.verdictSigners ? { verdictSigners: opts.verdictSigners } : {}) });
   return { dir, certs };
 }
 
@@ -46,13 +46,15 @@ export interface NodeSpec {
   readonly id: string;
   readonly port: number;
   readonly store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>;
-  readonly partners: readonly { id: string; kind: string; port?: number; push?: boolean; relay?: boolean }[];
+  readonly partners: readonly { id: string; kind: string; port?: number; push?: boolean; relay?: boolean; divisions?: string[] }[];
   readonly sync?: Record<string, number>;
   readonly limits?: Record<string, number>;
   /** The `persons` section; default: the shared test federation key and a fresh encryption key (person-keys.ts). */
   readonly persons?: Record<string, unknown>;
   /** The `agreements` section; default: everything allowed for every partner (test-agreements.ts). */
   readonly agreements?: readonly Record<string, unknown>[];
+  /** The `recognition` section; `signing` defaults to the node's verdict-signing certificate when the PKI has one. */
+  readonly recognition?: Record<string, unknown>;
 }
 
 /** Writes a node's configuration file and returns its path. */
@@ -69,16 +71,23 @@ export function writeNodeConfig(pki: Pki, dir: string, spec: NodeSpec): string {
       ...(p.port ? { endpoint: `127.0.0.1:${p.port}` } : {}),
       ...(p.push !== undefined ? { push: p.push } : {}),
       ...(p.relay !== undefined ? { relay: p.relay } : {}),
+      ...(p.divisions ? { divisions: p.divisions } : {}),
     })),
     sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500, ...spec.sync },
     limits: spec.limits ?? {},
     persons: spec.persons ?? testPersonsSection(spec.id),
     agreements: spec.agreements ?? testAgreements(spec.partners),
+    ...(pki.certs.verdict[spec.id] || spec.recognition ? { recognition: { ...verdictSigning(pki, spec.id), ...spec.recognition } } : {}),
     log: { level: 'warn' },
   };
   const file = path.join(dir, `${spec.id}-${spec.port}.yaml`);
   fs.writeFileSync(file, YAML.stringify(doc));
   return file;
+}
+
+function verdictSigning(pki: Pki, nodeId: string): Record<string, unknown> {
+  const files = pki.certs.verdict[nodeId];
+  return files ? { signing: { cert: files.certFile, key: files.keyFile } } : {};
 }
 
 /** Starts a gateway in this process. DATABASE_URL from the environment is ignored (the file decides). */
