@@ -11,91 +11,35 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import YAML from 'yaml';
-import { loadConfig } from '../config/load-config.js';
 import { Purpose } from '../gen/credfed/v1/agreement.js';
-import { FederationClient, QueryRecordsResponse, type QueryRecordsRequest } from '../gen/credfed/v1/federation.js';
+import { QueryRecordsResponse, type FederationClient, type QueryRecordsRequest } from '../gen/credfed/v1/federation.js';
 import { IdentifierScheme, SubjectKind } from '../gen/credfed/v1/subject.js';
 import { ChunkWriter } from '../importer/chunk-writer.js';
 import { createLogger } from '../obs/logger.js';
 import { ensureDevCertificates } from '../pki/dev-certs.js';
-import { clientCredentials } from '../pki/grpc-credentials.js';
-import { loadTlsFiles } from '../pki/tls-files.js';
 import { generateRecords } from '../sample/sample-records.js';
 import { startGateway, type Gateway } from '../server/gateway.js';
+import { cityBClient, cityConfig } from './bench-city.js';
 import { adminQuery, dbUrl } from './bench-database.js';
-import { median, quantile } from './bench-stats.js';
+import { closedLoopRound, round3, summarize, wholeNumberFlags, type Call, type Round } from './bench-stats.js';
 import { echoClient, startEcho } from './mtls-echo.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
 const TARGET_RATIO = 0.85;
-const { values } = parseArgs({
-  options: {
-    records: { type: 'string', default: '30000' },
-    concurrency: { type: 'string', default: '16' },
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '5' },
-  },
+const flags = wholeNumberFlags('query', {
+  records: { default: 30000, min: 1000 },
+  concurrency: { default: 16, min: 1 },
+  seconds: { default: 5, min: 1 },
+  rounds: { default: 5, min: 1 },
 });
-const RECORDS = Number(values.records);
-const CONCURRENCY = Number(values.concurrency);
-const SECONDS = Number(values.seconds);
-const ROUNDS = Number(values.rounds);
-for (const [name, v, min] of [['records', RECORDS, 1000], ['concurrency', CONCURRENCY, 1], ['seconds', SECONDS, 1], ['rounds', ROUNDS, 1]] as const) {
-  if (!Number.isInteger(v) || v < min) {
-    process.stderr.write(`bench:query: --${name} must be a whole number >= ${min}\n`);
-    process.exit(2);
-  }
-}
+const RECORDS = flags.records;
+const CONCURRENCY = flags.concurrency;
+const SECONDS = flags.seconds;
+const ROUNDS = flags.rounds;
 const say = (msg: string) => process.stderr.write(`bench:query: ${msg}\n`);
 
-const AGREEMENT = {
-  agreement: 'bench-city-b',
-  parties: { partners: ['city-b'] },
-  valid: { from: '2020-01-01', until: '2099-12-31' },
-  directions: ['query'],
-  categories: ['all'],
-  disclosure: ['public', 'conditional'],
-  purposes: ['bidding_review'],
-  quotas: { perMinute: 100_000_000, perDay: 1_000_000_000 },
-  fields: [
-    { field: 'subject.legal_representative', action: 'mask' },
-    { field: 'penalty.violation_facts', action: 'drop' },
-  ],
-  thirdParty: true,
-};
-
-type Call = (i: number) => Promise<unknown>;
-
-interface Round {
-  readonly rate: number;
-  readonly latencies: number[];
-}
-
 /** Runs `call` from `CONCURRENCY` workers for SECONDS; every failure is counted. */
-async function round(call: Call, errors: string[]): Promise<Round> {
-  const latencies: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
-  let i = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          await call(i++);
-          latencies.push(performance.now() - t0);
-        } catch (e) {
-          if (errors.length < 10) errors.push((e as Error).message);
-          else errors.length++;
-        }
-      }
-    }),
-  );
-  return { rate: latencies.length / ((performance.now() - started) / 1000), latencies };
-}
+const round = (call: Call, errors: string[]): Promise<Round> => closedLoopRound(call, { concurrency: CONCURRENCY, seconds: SECONDS }, errors);
 
 async function main(): Promise<void> {
   let throwaway: ThrowawayPostgres | undefined;
@@ -109,20 +53,7 @@ async function main(): Promise<void> {
   try {
     const certs = await ensureDevCertificates({ dir, federation: 'bench', nodes: ['city', 'city-b'], admins: [] });
     const city = certs.nodes.city!;
-    const configFile = path.join(dir, 'city.yaml');
-    fs.writeFileSync(
-      configFile,
-      YAML.stringify({
-        node: { id: 'city', federation: 'bench' },
-        listen: '127.0.0.1:0',
-        store: { databaseUrl: dbUrl(adminUrl, db) },
-        tls: { ca: city.caFile, cert: city.certFile, key: city.keyFile },
-        partners: [{ id: 'city-b', kind: 'peer_region' }],
-        agreements: [AGREEMENT],
-        log: { level: 'warn' },
-      }),
-    );
-    const config = loadConfig(configFile, {});
+    const config = cityConfig(dir, certs, dbUrl(adminUrl, db));
     const log = createLogger({ level: 'warn', node: 'city' });
     for (const enforcement of [true, false]) gateways.push(await startGateway(config, { log, enforcement }));
     const [on, off] = gateways as [Gateway, Gateway];
@@ -142,11 +73,9 @@ async function main(): Promise<void> {
     const ids = [...usccs];
     say(`${ids.length} subjects to query`);
 
-    const tls = await loadTlsFiles(certs.nodes['city-b']!);
-    const client = (port: number) =>
-      new FederationClient(`127.0.0.1:${port}`, clientCredentials(tls, { federation: 'bench', kind: 'partner', id: 'city' }), { 'grpc.ssl_target_name_override': 'city' });
-    const onClient = client(on.port);
-    const offClient = client(off.port);
+    const client = (port: number) => cityBClient(certs, port);
+    const onClient = await client(on.port);
+    const offClient = await client(off.port);
     closers.push(() => onClient.close(), () => offClient.close());
     const request = (i: number): QueryRecordsRequest => ({ identifier: ids[(i * 7919) % ids.length]!, scheme: 0, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'bench', pageSize: 50, pageToken: '' });
     const query =
@@ -180,10 +109,7 @@ async function main(): Promise<void> {
         say(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(res.rate)} calls/s`);
       }
     }
-    const summary = (rs: Round[]) => {
-      const all = rs.flatMap((x) => x.latencies);
-      return { callsPerSecond: Math.round(median(rs.map((x) => x.rate))), p50Ms: round3(quantile(all, 0.5)), p99Ms: round3(quantile(all, 0.99)) };
-    };
+    const summary = summarize;
     const onS = summary(results.on!);
     const offS = summary(results.off!);
     const echoS = summary(results.echo!);
@@ -220,8 +146,6 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 main().catch((e: unknown) => {
   process.stderr.write(`bench:query failed: ${(e as Error).stack ?? String(e)}\n`);

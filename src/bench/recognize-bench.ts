@@ -1,0 +1,319 @@
+/**
+ * `npm run bench:recognize [-- --subjects N --concurrency C --seconds S --rounds R]`:
+ *
+ * (a) Federation.Recognize calls/s and p50/p99 latency against a bare
+ *     grpc-js mutual-TLS echo answering as many bytes as a Recognize answer,
+ *     at the same concurrency, in the same run, rounds interleaved (warm,
+ *     cold, echo, warm, …). Warm: the steady state, subjects asked again and
+ *     their verdicts served from the cache. Cold: a gateway started for the
+ *     round (empty verdict cache) asked each subject once, so every call
+ *     looks the subject up, computes its verdict and RSA-PSS-signs it.
+ * (b) One RecognizeBatch of 1,000 subjects (warm, and cold on a fresh
+ *     gateway) against 1,000 primary-key look-ups of the same subjects'
+ *     identifiers (subject_identifiers, PRIMARY KEY (value, scheme)) on the
+ *     warm gateway's own pool, 8 at a time as a batch works its subjects.
+ *
+ * Real PostgreSQL (DATABASE_URL or a throwaway cluster), gateways in this
+ * process on one database, subjects with several records each (some on a
+ * dishonesty list) imported with the ChunkWriter, the client presenting
+ * city-b's certificate. Prints JSON; progress on stderr.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULTS } from '../config/defaults.js';
+import { Purpose } from '../gen/credfed/v1/agreement.js';
+import { RecognizeBatchResponse, RecognizeResponse, type FederationClient } from '../gen/credfed/v1/federation.js';
+import { RecordCategory, type CreditRecord } from '../gen/credfed/v1/record.js';
+import { IdentifierScheme, SubjectKind } from '../gen/credfed/v1/subject.js';
+import type { SignedVerdict } from '../gen/credfed/v1/verdict.js';
+import { ChunkWriter } from '../importer/chunk-writer.js';
+import { createLogger } from '../obs/logger.js';
+import { ensureDevCertificates } from '../pki/dev-certs.js';
+import { MAX_BATCH } from '../recognition/recognizer.js';
+import { sampleRecord } from '../sample/sample-records.js';
+import { startGateway, type Gateway } from '../server/gateway.js';
+import { cityBClient, cityConfig } from './bench-city.js';
+import { adminQuery, dbUrl } from './bench-database.js';
+import { closedLoopRound, median, round3, summarize, wholeNumberFlags, type Call, type Round } from './bench-stats.js';
+import { echoClient, startEcho } from './mtls-echo.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
+
+const TARGET_RATIO = 0.6;
+/** Subjects a RecognizeBatch holds in part (b): the most a batch may hold. */
+const BATCH = MAX_BATCH;
+/** The primary-key look-ups run this many at a time (as Recognizer works a batch's subjects). */
+const LOOKUP_CONCURRENCY = 8;
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+const flags = wholeNumberFlags('recognize', {
+  subjects: { default: 2000, min: BATCH },
+  concurrency: { default: 16, min: 1 },
+  seconds: { default: 5, min: 1 },
+  rounds: { default: 5, min: 1 },
+});
+const { subjects: SUBJECTS, concurrency: CONCURRENCY, seconds: SECONDS, rounds: ROUNDS } = flags;
+const say = (msg: string) => process.stderr.write(`bench:recognize: ${msg}\n`);
+
+/** Records per subject: 2 to 6, by subject number (4 on average). */
+const recordsOf = (j: number) => 2 + (j % 5);
+
+/** `SUBJECTS` legal persons, each with `recordsOf(j)` sample records (the subject of the group's first one). */
+function* seedRecords(): Generator<{ uscc: string; record: CreditRecord }> {
+  let index = 0;
+  for (let j = 0; j < SUBJECTS; j++) {
+    let first: CreditRecord;
+    do first = sampleRecord('city', '210100', index++);
+    while (first.subject!.kind === SubjectKind.SUBJECT_KIND_NATURAL_PERSON);
+    const subject = first.subject!;
+    const uscc = subject.identifiers.find((id) => id.scheme === IdentifierScheme.IDENTIFIER_SCHEME_USCC)!.value;
+    yield { uscc, record: first };
+    for (let k = 1; k < recordsOf(j); k++) yield { uscc, record: { ...sampleRecord('city', '210100', index++), subject } };
+  }
+}
+
+async function main(): Promise<void> {
+  let throwaway: ThrowawayPostgres | undefined;
+  const adminUrl = process.env.DATABASE_URL ?? (throwaway = await startThrowawayPostgres()).url;
+  if (throwaway) say('started a throwaway PostgreSQL (DATABASE_URL unset)');
+  const db = `bench_recognize_${process.pid}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${db}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-bench-recognize-'));
+  const gateways = new Set<Gateway>();
+  const closers: (() => unknown)[] = [];
+  try {
+    const certs = await ensureDevCertificates({ dir, federation: 'bench', nodes: ['city', 'city-b'], admins: [], verdictSigners: ['city'] });
+    const signing = certs.verdict.city!;
+    // A batch answer of 1,000 verdicts (~7 KB each here) exceeds the default limits.maxMessageBytes (4 MiB): raised for this run.
+    const config = cityConfig(dir, certs, dbUrl(adminUrl, db), { recognition: { signing: { cert: signing.certFile, key: signing.keyFile } }, limits: { maxMessageBytes: MAX_MESSAGE_BYTES } });
+    const log = createLogger({ level: 'warn', node: 'city' });
+    const gatewayStarts: number[] = [];
+    const start = async (): Promise<Gateway> => {
+      const t0 = performance.now();
+      const g = await startGateway(config, { log });
+      gatewayStarts.push(performance.now() - t0);
+      gateways.add(g);
+      return g;
+    };
+    const stop = async (g: Gateway) => {
+      gateways.delete(g);
+      await g.stop();
+    };
+    const connect = async (g: Gateway): Promise<FederationClient> => {
+      const c = await cityBClient(certs, g.port, { 'grpc.max_receive_message_length': -1 });
+      await new Promise<void>((resolve, reject) => c.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())));
+      return c;
+    };
+    const warmGw = await start();
+
+    say(`seeding ${SUBJECTS} subjects`);
+    const seedStarted = performance.now();
+    const writer = new ChunkWriter(warmGw.store, []);
+    const usccs: string[] = [];
+    const dishonest = new Set<string>();
+    let records = 0;
+    for (const { uscc, record } of seedRecords()) {
+      const refused = await writer.add(record);
+      if (refused) throw new Error(`a sample record was refused: ${refused.message}`);
+      if (usccs[usccs.length - 1] !== uscc) usccs.push(uscc);
+      if (record.category === RecordCategory.RECORD_CATEGORY_DISHONESTY_LIST) dishonest.add(uscc);
+      records++;
+    }
+    await writer.flush();
+    await warmGw.store.query('VACUUM ANALYZE');
+    const ids = [...new Set(usccs)];
+    if (ids.length !== SUBJECTS) throw new Error(`${SUBJECTS} subjects seeded but ${ids.length} distinct USCCs`);
+    say(`${records} records of ${ids.length} subjects (${dishonest.size} on a dishonesty list) in ${Math.round(performance.now() - seedStarted)} ms`);
+
+    const warmClient = await connect(warmGw);
+    closers.push(() => warmClient.close());
+    const query = (i: number) => ({ identifier: ids[i % ids.length]!, scheme: 0 });
+    const recognize = (c: FederationClient, i: number): Promise<SignedVerdict> =>
+      new Promise((resolve, reject) =>
+        c.recognize({ subject: query(i), purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'bench' }, (e, res) => {
+          if (e) return reject(e);
+          const v = res!.verdict;
+          if (!v?.verdict || v.verdict.noRecords || v.verdict.basis.length === 0 || !v.jws) return reject(new Error('a verdict without records or signature'));
+          resolve(v);
+        }),
+      );
+    const batch = (c: FederationClient): Promise<RecognizeBatchResponse> =>
+      new Promise((resolve, reject) =>
+        c.recognizeBatch({ subjects: Array.from({ length: BATCH }, (_, i) => query(i)), purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'bench' }, (e, res) => {
+          if (e) return reject(e);
+          const verdicts = res!.results.filter((x) => x.outcome?.$case === 'verdict').length;
+          if (verdicts !== BATCH) return reject(new Error(`a batch of ${BATCH} answered ${verdicts} verdicts`));
+          resolve(res!);
+        }),
+      );
+
+    // Whether an answer was served from the cache: issued before the round began.
+    const tally = { warmSigned: 0, coldFromCache: 0 };
+    let roundStartedAt = 0;
+    const issuedInRound = (v: SignedVerdict) => Date.parse(v.verdict!.issuedAt) >= roundStartedAt;
+
+    // Warm: the working set asked over and over (every subject's verdict cached in the warm-up).
+    const warm: Call = async (i) => {
+      if (issuedInRound(await recognize(warmClient, i))) tally.warmSigned++;
+    };
+    // Cold: every call a subject this round's fresh gateway has not been asked about.
+    const coldRound = async (errors: string[]): Promise<Round> => {
+      const g = await start();
+      const c = await connect(g);
+      try {
+        roundStartedAt = Date.now();
+        return await closedLoopRound(
+          async (i) => {
+            if (!issuedInRound(await recognize(c, i))) tally.coldFromCache++;
+          },
+          { concurrency: CONCURRENCY, seconds: SECONDS, limit: ids.length },
+          errors,
+        );
+      } finally {
+        c.close();
+        await stop(g);
+      }
+    };
+
+    // The echo answers as many bytes as a Recognize answer (the median over a sample of subjects).
+    const sizes: number[] = [];
+    for (let i = 0; i < 50; i++) sizes.push(RecognizeResponse.encode({ verdict: await recognize(warmClient, i) }).finish().length);
+    const replyBytes = median(sizes);
+    const echo = await startEcho(certs.nodes.city!, Buffer.alloc(replyBytes, 7));
+    const echoer = await echoClient(certs.nodes['city-b']!, echo.port, 'city');
+    closers.push(() => echoer.close(), () => echo.stop());
+    const requestBytes = Buffer.alloc(RecognizeResponse.encode({}).finish().length + 48, 1);
+
+    // Primary-key look-ups of the batch's subjects on the warm gateway's pool.
+    const keyOf = new Map((await warmGw.store.query<{ value: string; scheme: number }>('SELECT value, scheme FROM subject_identifiers WHERE value = ANY($1)', [ids.slice(0, BATCH)])).rows.map((r) => [r.value, r.scheme]));
+    const lookups = async (): Promise<void> => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: LOOKUP_CONCURRENCY }, async () => {
+          for (let i = next++; i < BATCH; i = next++) {
+            const value = ids[i]!;
+            const { rows } = await warmGw.store.query('SELECT subject_id FROM subject_identifiers WHERE value = $1 AND scheme = $2', [value, keyOf.get(value)]);
+            if (rows.length !== 1) throw new Error(`subject ${value} not found by its primary key`);
+          }
+        }),
+      );
+    };
+    const timed = async (fn: () => Promise<unknown>): Promise<number> => {
+      const t0 = performance.now();
+      await fn();
+      return performance.now() - t0;
+    };
+    const coldBatch = async (): Promise<number> => {
+      const g = await start();
+      const c = await connect(g);
+      try {
+        return await timed(() => batch(c));
+      } finally {
+        c.close();
+        await stop(g);
+      }
+    };
+
+    const opts = { concurrency: CONCURRENCY, seconds: SECONDS };
+    const errors: string[] = [];
+    const calls: Record<'warm' | 'cold' | 'echo', () => Promise<Round>> = {
+      warm: () => {
+        roundStartedAt = Date.now();
+        return closedLoopRound(warm, opts, errors);
+      },
+      cold: () => coldRound(errors),
+      echo: () => closedLoopRound(() => echoer.call(requestBytes), opts, errors),
+    };
+    say('warming up (every subject asked, so the warm gateway holds all their verdicts)');
+    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((_, k) => recognize(warmClient, i + k)));
+    for (const run of Object.values(calls)) await run();
+    const batchBytes = RecognizeBatchResponse.encode(await batch(warmClient)).finish().length;
+    await timed(lookups);
+    tally.warmSigned = 0;
+    tally.coldFromCache = 0;
+
+    const results: Record<string, Round[]> = { warm: [], cold: [], echo: [] };
+    const batchMs: Record<'warm' | 'cold' | 'lookups', number[]> = { warm: [], cold: [], lookups: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, run] of Object.entries(calls)) {
+        const res = await run();
+        results[name]!.push(res);
+        say(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(res.rate)} calls/s (${res.latencies.length} calls)`);
+      }
+      batchMs.warm.push(await timed(() => batch(warmClient)));
+      batchMs.lookups.push(await timed(lookups));
+      batchMs.cold.push(await coldBatch());
+      say(`round ${r + 1}/${ROUNDS} batch of ${BATCH}: warm ${Math.round(batchMs.warm.at(-1)!)} ms, cold ${Math.round(batchMs.cold.at(-1)!)} ms, ${BATCH} look-ups ${Math.round(batchMs.lookups.at(-1)!)} ms`);
+    }
+
+    const warmS = summarize(results.warm!);
+    const coldS = summarize(results.cold!);
+    const echoS = summarize(results.echo!);
+    const warmRatio = warmS.callsPerSecond / echoS.callsPerSecond;
+    const batchFigure = (ms: number[]) => ({ medianMs: round3(median(ms)), subjectsPerSecond: Math.round(BATCH / (median(ms) / 1000)), maxMs: round3(Math.max(...ms)) });
+    const lookupsMs = median(batchMs.lookups);
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          bench: 'recognize',
+          machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version, loadAverage1m: round3(os.loadavg()[0]!) },
+          setup: {
+            subjects: ids.length,
+            records,
+            dishonestSubjects: dishonest.size,
+            concurrency: CONCURRENCY,
+            secondsPerRound: SECONDS,
+            rounds: ROUNDS,
+            answerBytes: replyBytes,
+            postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL',
+            verdictKey: 'RSA 3072, RSA-PSS (PS256)',
+            cold: 'a gateway started for each cold round (empty verdict cache); each subject asked once; the round ends after --seconds or when every subject was asked',
+            gatewayStartMedianMs: Math.round(median(gatewayStarts)),
+          },
+          recognize: {
+            warm: { ...warmS, freshlySignedAnswers: tally.warmSigned },
+            cold: { ...coldS, answersFromCache: tally.coldFromCache },
+            bareMtlsEcho: echoS,
+            ratioWarmToEcho: round3(warmRatio),
+            ratioColdToEcho: round3(coldS.callsPerSecond / echoS.callsPerSecond),
+            target: TARGET_RATIO,
+            meetsTarget: warmRatio >= TARGET_RATIO,
+          },
+          recognizeBatch: {
+            subjects: BATCH,
+            answerBytes: batchBytes,
+            maxMessageBytes: { default: DEFAULTS.limits.maxMessageBytes, thisRun: MAX_MESSAGE_BYTES },
+            warm: batchFigure(batchMs.warm),
+            cold: batchFigure(batchMs.cold),
+            primaryKeyLookups: {
+              statement: 'SELECT subject_id FROM subject_identifiers WHERE value = $1 AND scheme = $2 (PRIMARY KEY (value, scheme)), on the warm gateway pool',
+              concurrency: LOOKUP_CONCURRENCY,
+              ...batchFigure(batchMs.lookups),
+            },
+            ratioWarmBatchToLookups: round3(median(batchMs.warm) / lookupsMs),
+            ratioColdBatchToLookups: round3(median(batchMs.cold) / lookupsMs),
+          },
+          errors: errors.length,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    if (errors.length > 0) {
+      say(`errors: ${errors.slice(0, 10).join(' | ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const c of closers.reverse()) await c();
+    for (const g of gateways) await g.stop();
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${db}`).catch(() => {});
+    throwaway?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:recognize failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
