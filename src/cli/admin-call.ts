@@ -1,7 +1,12 @@
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { loadConfig } from '../config/load-config.js';
+import { CredfedError, ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 import { AdminClient, type StatusResponse } from '../gen/credfed/v1/admin.js';
+import { reasonOf } from '../grpc/to-grpc-error.js';
 import { clientCredentials } from '../pki/grpc-credentials.js';
 import { loadTlsFiles } from '../pki/tls-files.js';
+import { readManifest } from '../up/manifest.js';
 
 export interface AdminTarget {
   readonly federation: string;
@@ -12,16 +17,47 @@ export interface AdminTarget {
   readonly keyFile: string;
 }
 
-/** Calls Admin.Status on one node over mutual TLS with an admin certificate. */
-export async function fetchStatus(target: AdminTarget, timeoutMs = 5_000): Promise<StatusResponse> {
+/** The node a configuration file describes, reached with the given admin certificate. */
+export function targetFromConfig(configFile: string, certFile: string, keyFile: string): AdminTarget {
+  const c = loadConfig(configFile);
+  const host = c.listen.host === '0.0.0.0' || c.listen.host === '::' ? '127.0.0.1' : c.listen.host;
+  return { federation: c.federation, nodeId: c.nodeId, endpoint: `${host}:${c.listen.port}`, caFile: c.tls.ca, certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
+/** Every node of the local federation `credfed up` recorded under `dataDir`, with its admin certificate. */
+export function targetsFromManifest(dataDir: string): AdminTarget[] {
+  const m = readManifest(dataDir);
+  return m.nodes.map((n) => ({ federation: m.federation, nodeId: n.id, endpoint: n.endpoint, caFile: m.caFile, certFile: m.admin.certFile, keyFile: m.admin.keyFile }));
+}
+
+/** Runs `fn` with an Admin client of one node over mutual TLS (admin certificate), closing it after. */
+export async function withAdminClient<T>(target: AdminTarget, fn: (client: AdminClient) => Promise<T>): Promise<T> {
   const tls = await loadTlsFiles({ caFile: target.caFile, certFile: target.certFile, keyFile: target.keyFile });
   const creds = clientCredentials(tls, { federation: target.federation, kind: 'partner', id: target.nodeId });
   const client = new AdminClient(target.endpoint, creds, { 'grpc.ssl_target_name_override': target.nodeId });
   try {
-    return await new Promise<StatusResponse>((resolve, reject) =>
-      client.status({}, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (e, res) => (e ? reject(e) : resolve(res!))),
-    );
+    return await fn(client);
   } finally {
     client.close();
   }
+}
+
+type Unary<Req, Res> = (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, res: Res) => void) => grpc.ClientUnaryCall;
+
+/** One unary Admin call with a deadline; rejects with the ServiceError. */
+export function adminUnary<Req, Res>(client: AdminClient, method: Unary<Req, Res>, req: Req, timeoutMs: number): Promise<Res> {
+  return new Promise((resolve, reject) => method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (e, res) => (e ? reject(e) : resolve(res))));
+}
+
+/** Calls Admin.Status on one node over mutual TLS with an admin certificate. */
+export function fetchStatus(target: AdminTarget, timeoutMs = 5_000): Promise<StatusResponse> {
+  return withAdminClient(target, (client) => adminUnary(client, client.status, {}, timeoutMs));
+}
+
+/** A refused or failed Admin call as the CLI reports it: the gateway's reason code and message, or UNAVAILABLE. */
+export function remoteError(e: unknown): CredfedError {
+  const se = e as grpc.ServiceError;
+  const reason = reasonOf(se);
+  if (reason && reason in ERROR_CATALOGUE) return new CredfedError(reason as ErrorCode, se.details);
+  return new CredfedError('UNAVAILABLE', se.details || se.message || String(e));
 }

@@ -1,8 +1,5 @@
-import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
 import type { StatusResponse } from '../../gen/credfed/v1/admin.js';
-import { readManifest } from '../../up/manifest.js';
-import { fetchStatus, type AdminTarget } from '../admin-call.js';
+import { fetchStatus, targetFromConfig, targetsFromManifest, type AdminTarget } from '../admin-call.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { formatTable } from '../table.js';
 
@@ -61,12 +58,9 @@ EXAMPLES
 function resolveTargets(values: Record<string, string | boolean | undefined>): AdminTarget[] {
   if (typeof values.config === 'string') {
     if (typeof values.cert !== 'string' || typeof values.key !== 'string') throw new UsageError('--config needs --cert and --key (an admin certificate)');
-    const c = loadConfig(values.config);
-    const host = c.listen.host === '0.0.0.0' || c.listen.host === '::' ? '127.0.0.1' : c.listen.host;
-    return [{ federation: c.federation, nodeId: c.nodeId, endpoint: `${host}:${c.listen.port}`, caFile: c.tls.ca, certFile: path.resolve(values.cert), keyFile: path.resolve(values.key) }];
+    return [targetFromConfig(values.config, values.cert, values.key)];
   }
-  const m = readManifest(typeof values['data-dir'] === 'string' ? values['data-dir'] : '.credfed');
-  return m.nodes.map((n) => ({ federation: m.federation, nodeId: n.id, endpoint: n.endpoint, caFile: m.caFile, certFile: m.admin.certFile, keyFile: m.admin.keyFile }));
+  return targetsFromManifest(typeof values['data-dir'] === 'string' ? values['data-dir'] : '.credfed');
 }
 
 async function report(t: AdminTarget): Promise<NodeReport> {
