@@ -14,8 +14,9 @@ import { personsCommands } from './commands/persons/index.js';
 import { agreementCommands } from './commands/agreement/index.js';
 import { auditCommands } from './commands/audit/index.js';
 import { verdictCommands } from './commands/verdict/index.js';
+import { recognizeCommand } from './commands/recognize.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, ...verdictCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),
