@@ -44,6 +44,7 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
     federation: opts.federation,
     nodes: LOCAL_FEDERATION.map((n) => n.id),
     admins: ['local'],
+    verdictSigners: LOCAL_FEDERATION.map((n) => n.id),
   });
   const endpoint = (n: PlannedNode) => `127.0.0.1:${opts.basePort + n.portOffset}`;
   const byId = new Map(LOCAL_FEDERATION.map((n) => [n.id, n]));
@@ -128,8 +129,11 @@ function nodeDocument(n: PlannedNode, federation: string, listen: string, certsD
       kind: p.kind,
       endpoint: endpointOf(p.id),
       ...(p.push !== undefined ? { push: p.push } : {}),
+      ...(p.divisions ? { divisions: [...p.divisions] } : {}),
     })),
     sync: { pollMs: 200 },
+    // Signed verdicts for mutual recognition (credfed recognize)
+    recognition: { signing: { cert: path.join(certsDir, `${n.id}-verdict.crt`), key: path.join(certsDir, `${n.id}-verdict.key`) } },
     agreements: n.agreements,
     // Prometheus metrics on a free loopback port (printed at start)
     metrics: { listen: '127.0.0.1:0' },

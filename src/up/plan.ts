@@ -7,7 +7,8 @@ export interface PlannedNode {
   readonly portOffset: number;
   /** Whether the node imports sample records of its own. */
   readonly imports: boolean;
-  readonly partners: readonly { id: string; kind: string; push?: boolean }[];
+  /** `divisions`: the division code prefixes the partner's platform covers (its verdicts are listed first for such subjects). */
+  readonly partners: readonly { id: string; kind: string; push?: boolean; divisions?: readonly string[] }[];
   /** The node's data-sharing agreements (its configuration's `agreements`, seeded into its store on first start). */
   readonly agreements: readonly Record<string, unknown>[];
 }
@@ -64,9 +65,9 @@ export const LOCAL_FEDERATION: readonly PlannedNode[] = [
     portOffset: 0,
     imports: false,
     partners: [
-      { id: 'county-a', kind: 'child_county' },
-      { id: 'county-b', kind: 'child_county' },
-      { id: 'neighbour', kind: 'peer_region' },
+      { id: 'county-a', kind: 'child_county', divisions: ['210112'] },
+      { id: 'county-b', kind: 'child_county', divisions: ['210124'] },
+      { id: 'neighbour', kind: 'peer_region', divisions: ['2105'] },
     ],
     agreements: [CITY_COUNTIES, CITY_NEIGHBOUR],
   },
@@ -78,7 +79,7 @@ export const LOCAL_FEDERATION: readonly PlannedNode[] = [
     divisionCode: '210500',
     portOffset: 3,
     imports: true,
-    partners: [{ id: 'city', kind: 'peer_region', push: true }],
+    partners: [{ id: 'city', kind: 'peer_region', push: true, divisions: ['2101'] }],
     agreements: [withCity('neighbour-city')],
   },
 ];

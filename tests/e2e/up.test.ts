@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { RecordCategory } from '../../src/gen/credfed/v1/record.js';
 import { IdentifierScheme } from '../../src/gen/credfed/v1/subject.js';
 import { generateRecords } from '../../src/sample/sample-records.js';
 import { openStore } from '../../src/store/store.js';
@@ -99,6 +100,23 @@ describe('credfed up (npm start)', () => {
     const table = cli(['sync', 'status'], 30_000);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/county-a\s+city\s+push\s+0\s+45/);
+
+    // Mutual recognition: the neighbour asks the federation about a subject on county-a's dishonesty list.
+    const listed = generateRecords({ originId: 'county-a', divisionCode: '210112', count: RECORDS }).find((r) => r.category === RecordCategory.RECORD_CATEGORY_DISHONESTY_LIST)!;
+    const uscc = listed.subject!.identifiers.find((i) => i.scheme === IdentifierScheme.IDENTIFIER_SCHEME_USCC)!.value;
+    const asked = cli(['recognize', uscc, '--purpose', 'bidding_review', '--federated', '--node', 'neighbour', '--json', '--out', 'evidence'], 30_000);
+    expect(asked.status, asked.stderr).toBe(0);
+    const [answer] = JSON.parse(asked.stdout) as { level: string; partial: boolean; verdicts: { issuer: string; level: string; basis: { originId: string }[] }[] }[];
+    expect(answer!.level).toBe('dishonest');
+    expect(answer!.partial).toBe(false);
+    expect(answer!.verdicts.map((v) => [v.issuer, v.level])).toEqual([['neighbour', 'normal'], ['city', 'dishonest']]);
+    expect(answer!.verdicts[1]!.basis.map((b) => b.originId)).toContain('county-a');
+    const files = fs.readdirSync(path.join(work, 'evidence'));
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      const verified = cli(['verdict', 'verify', path.join('evidence', f), '--trust', path.join('certs', 'ca.crt')], 30_000);
+      expect(verified.status, verified.stderr).toBe(0);
+    }
 
     up.kill('SIGTERM');
     expect(await exited).toBe(0);
