@@ -242,7 +242,8 @@ class CallGuard {
    * purpose, quota) and, for a partner, watches it for the rest of the call
    * (registered in the same tick).
    */
-  admit(call: AuthContextSource & { getPeer(): string }, need: CallNeed & { note: AuditNote }): CallContext {
+  admit(grpcCall: AuthContextSource & { getPeer(): string }, need: CallNeed & { note: AuditNote }): CallContext {
+    const call = readAuthOnce(grpcCall);
     Object.assign(this.note, need.note);
     this.who = callerOf(call, this.access);
     const base = authorize(this.gate, call, this.access, this.method, this.abort.signal);
@@ -324,6 +325,23 @@ class CallGuard {
       throw new CredfedError('STORE_UNAVAILABLE', 'the audit log cannot be written');
     }
   }
+}
+
+/**
+ * The call with its auth context read once: grpc-js builds the peer
+ * certificate object anew on every getAuthContext(), and a call reads it for
+ * its identity, its certificate check and its audit entry.
+ */
+function readAuthOnce<C extends AuthContextSource & { getPeer(): string }>(call: C): AuthContextSource & { getPeer(): string } {
+  let auth: ReturnType<AuthContextSource['getAuthContext']>;
+  let read = false;
+  return {
+    getAuthContext: () => {
+      if (!read) [auth, read] = [call.getAuthContext(), true];
+      return auth;
+    },
+    getPeer: () => call.getPeer(),
+  };
 }
 
 /** The caller as its audit entries name it; undefined without a usable certificate (refused before any entry). */
