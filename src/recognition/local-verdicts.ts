@@ -19,7 +19,7 @@ import { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { Identifier, Subject } from '../gen/credfed/v1/subject.js';
 import type { SignedVerdict, SubjectQuery, Verdict } from '../gen/credfed/v1/verdict.js';
 import { findIdentifier } from '../graph/lookup-subject.js';
-import { recordsInForce, stateOf, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
+import { recordsInForce, recordsState, stateOf, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
 import { subjectView } from '../store/repos/subject-view-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
 import { askedForm, checkAsked, schemeOf } from './asked-identifier.js';
@@ -74,13 +74,15 @@ export class LocalVerdicts {
     });
     const asked = found ? askedForm(found.scheme, found.normalized, found.masked) : unknownAsked(query.identifier, scheme, mask);
     const subjectNote = asked.masked || asked.value;
-    const rows = found ? await recordsInForce(store, found.subjectId) : [];
-    const state = found ? stateOf(rows) : '';
+    // The cache is checked against the records' keys, versions and statuses; their bytes are read only to compute a new verdict.
     const key = cacheKey(found?.subjectId, asked, purpose, asker);
     const now = this.deps.clock.now().getTime();
-    const cached = this.cache.get(key, state, now);
-    if (cached) return { signed: cached, subjectNote, state, ...(found ? { subjectId: found.subjectId } : {}) };
+    const current = found ? await recordsState(store, found.subjectId) : '';
+    const cached = this.cache.get(key, current, now);
+    if (cached) return { signed: cached, subjectNote, state: current, ...(found ? { subjectId: found.subjectId } : {}) };
 
+    const rows = found ? await recordsInForce(store, found.subjectId) : [];
+    const state = found ? stateOf(rows) : '';
     const body = await this.body(found?.subjectId, rows, asked, purpose, asker, now);
     const signed = signer.sign(body);
     this.cache.put(key, state, signed, Date.parse(body.validUntil), now);
