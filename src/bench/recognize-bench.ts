@@ -45,7 +45,6 @@ const TARGET_RATIO = 0.6;
 const BATCH = MAX_BATCH;
 /** The primary-key look-ups run this many at a time (as Recognizer works a batch's subjects). */
 const LOOKUP_CONCURRENCY = 8;
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const flags = wholeNumberFlags('recognize', {
   subjects: { default: 2000, min: BATCH },
@@ -85,8 +84,7 @@ async function main(): Promise<void> {
   try {
     const certs = await ensureDevCertificates({ dir, federation: 'bench', nodes: ['city', 'city-b'], admins: [], verdictSigners: ['city'] });
     const signing = certs.verdict.city!;
-    // A batch answer of 1,000 verdicts (~7 KB each here) exceeds the default limits.maxMessageBytes (4 MiB): raised for this run.
-    const config = cityConfig(dir, certs, dbUrl(adminUrl, db), { recognition: { signing: { cert: signing.certFile, key: signing.keyFile } }, limits: { maxMessageBytes: MAX_MESSAGE_BYTES } });
+    const config = cityConfig(dir, certs, dbUrl(adminUrl, db), { recognition: { signing: { cert: signing.certFile, key: signing.keyFile } } });
     const log = createLogger({ level: 'warn', node: 'city' });
     const gatewayStarts: number[] = [];
     const start = async (): Promise<Gateway> => {
@@ -101,7 +99,7 @@ async function main(): Promise<void> {
       await g.stop();
     };
     const connect = async (g: Gateway): Promise<FederationClient> => {
-      const c = await cityBClient(certs, g.port, { 'grpc.max_receive_message_length': -1 });
+      const c = await cityBClient(certs, g.port, { 'grpc.max_receive_message_length': DEFAULTS.limits.maxAnswerBytes });
       await new Promise<void>((resolve, reject) => c.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())));
       return c;
     };
@@ -283,7 +281,7 @@ async function main(): Promise<void> {
           recognizeBatch: {
             subjects: BATCH,
             answerBytes: batchBytes,
-            maxMessageBytes: { default: DEFAULTS.limits.maxMessageBytes, thisRun: MAX_MESSAGE_BYTES },
+            maxAnswerBytes: DEFAULTS.limits.maxAnswerBytes,
             warm: batchFigure(batchMs.warm),
             cold: batchFigure(batchMs.cold),
             primaryKeyLookups: {

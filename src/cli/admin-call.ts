@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { DEFAULTS } from '../config/defaults.js';
 import { loadConfig } from '../config/load-config.js';
 import { CredfedError, ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 import { AdminClient, type StatusResponse } from '../gen/credfed/v1/admin.js';
@@ -34,7 +35,7 @@ export function targetsFromManifest(dataDir: string): AdminTarget[] {
 export async function withAdminClient<T>(target: AdminTarget, fn: (client: AdminClient) => Promise<T>): Promise<T> {
   const tls = await loadTlsFiles({ caFile: target.caFile, certFile: target.certFile, keyFile: target.keyFile });
   const creds = clientCredentials(tls, { federation: target.federation, kind: 'partner', id: target.nodeId });
-  const client = new AdminClient(target.endpoint, creds, { 'grpc.ssl_target_name_override': target.nodeId });
+  const client = new AdminClient(target.endpoint, creds, { 'grpc.ssl_target_name_override': target.nodeId, 'grpc.max_receive_message_length': DEFAULTS.limits.maxAnswerBytes });
   try {
     return await fn(client);
   } finally {

@@ -4,8 +4,10 @@ export const DEFAULTS = {
   federation: 'demo',
   logLevel: 'info',
   limits: {
-    /** Largest gRPC message accepted or sent, in bytes (4 MiB). */
+    /** Largest gRPC message accepted (a request, a pushed batch) or sent by a client, in bytes (4 MiB). */
     maxMessageBytes: 4 * 1024 * 1024,
+    /** Largest answer a gateway sends or its clients accept (64 MiB): a RecognizeBatch of 1,000 signed verdicts is about 7 MB, more when federated. */
+    maxAnswerBytes: 64 * 1024 * 1024,
   },
   sync: {
     /** Records per batch at most. */

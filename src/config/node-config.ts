@@ -49,7 +49,12 @@ export interface NodeConfig {
   /** Prometheus metrics over HTTP (`/metrics`); unset: not served. */
   readonly metrics: { readonly listen?: { readonly host: string; readonly port: number } };
   readonly partners: readonly PartnerConfig[];
-  readonly limits: { readonly maxMessageBytes: number };
+  readonly limits: {
+    /** Largest message received by the server (requests, pushed batches) and sent by its clients. */
+    readonly maxMessageBytes: number;
+    /** Largest answer the server sends and its clients receive. */
+    readonly maxAnswerBytes: number;
+  };
   readonly sync: {
     readonly batchSize: number;
     readonly window: number;

@@ -21,6 +21,7 @@ export const ENV_OVERRIDES = {
   CREDFED_TLS_CERT: 'tls.cert',
   CREDFED_TLS_KEY: 'tls.key',
   CREDFED_MAX_MESSAGE_BYTES: 'limits.maxMessageBytes',
+  CREDFED_MAX_ANSWER_BYTES: 'limits.maxAnswerBytes',
   CREDFED_LOG_LEVEL: 'log.level',
   CREDFED_TLS_CRL: 'tls.crl',
   CREDFED_CA_PASSPHRASE_FILE: 'ca.passphraseFile',
@@ -102,7 +103,10 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     ca: { passphraseFile: optionalFile('ca.passphraseFile') },
     metrics: { listen: metricsListen?.value },
     partners: parsePartners(root.partners, nodeId, problems),
-    limits: { maxMessageBytes: int('limits.maxMessageBytes', DEFAULTS.limits.maxMessageBytes, 1024, 256 * 1024 * 1024) },
+    limits: {
+      maxMessageBytes: int('limits.maxMessageBytes', DEFAULTS.limits.maxMessageBytes, 1024, 256 * 1024 * 1024),
+      maxAnswerBytes: int('limits.maxAnswerBytes', DEFAULTS.limits.maxAnswerBytes, 1024, 1024 * 1024 * 1024),
+    },
     sync: {
       batchSize: int('sync.batchSize', DEFAULTS.sync.batchSize, 1, 10_000),
       window: int('sync.window', DEFAULTS.sync.window, 1, 64),

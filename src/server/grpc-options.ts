@@ -2,13 +2,14 @@ import type { ChannelOptions } from '@grpc/grpc-js';
 import type { NodeConfig } from '../config/node-config.js';
 
 /**
- * Server options: message size limit, and keepalive / connection age so
+ * Server options: message size limits (requests small, answers large enough
+ * for a batch of signed verdicts), and keepalive / connection age so
  * long-lived streams survive TCP load balancers and rebalance over time.
  */
 export function serverOptions(config: NodeConfig): ChannelOptions {
   return {
     'grpc.max_receive_message_length': config.limits.maxMessageBytes,
-    'grpc.max_send_message_length': config.limits.maxMessageBytes,
+    'grpc.max_send_message_length': config.limits.maxAnswerBytes,
     'grpc.keepalive_time_ms': config.grpc.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.grpc.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,
@@ -26,7 +27,7 @@ export function serverOptions(config: NodeConfig): ChannelOptions {
 export function channelOptions(config: Pick<NodeConfig, 'limits' | 'grpc'>, partnerId: string): ChannelOptions {
   return {
     'grpc.ssl_target_name_override': partnerId,
-    'grpc.max_receive_message_length': config.limits.maxMessageBytes,
+    'grpc.max_receive_message_length': config.limits.maxAnswerBytes,
     'grpc.max_send_message_length': config.limits.maxMessageBytes,
     'grpc.keepalive_time_ms': config.grpc.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.grpc.keepaliveTimeoutMs,

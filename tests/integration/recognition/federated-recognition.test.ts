@@ -69,7 +69,10 @@ async function start(id: string): Promise<Gateway> {
 
 async function adminOf(id: string): Promise<AdminClient> {
   const tls = await loadTlsFiles(pki.certs.admins.ops!);
-  return new AdminClient(`127.0.0.1:${ports.get(id)}`, clientCredentials(tls, { federation: FEDERATION, kind: 'partner', id }), { 'grpc.ssl_target_name_override': id });
+  return new AdminClient(`127.0.0.1:${ports.get(id)}`, clientCredentials(tls, { federation: FEDERATION, kind: 'partner', id }), {
+    'grpc.ssl_target_name_override': id,
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  });
 }
 
 type Unary<Req, Res> = (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, res: Res) => void) => grpc.ClientUnaryCall;
@@ -180,7 +183,7 @@ describe('federated recognition', () => {
     expect((await refusal(federated(broken))).reason).toBe('IDENTIFIER_INVALID');
   });
 
-  it('a batch answers every subject (a malformed one with its own error) and is refused whole over 1,000', async () => {
+  it('a batch answers every subject (a malformed one with its own error), 1,000 in one call, and is refused whole over 1,000', async () => {
     const subjects = [uscc(FIRM), uscc('not-an-id'), uscc(STRANGER)];
     const fed: AdminRecognizeBatchResponse = await call(adminB, adminB.recognizeBatch, { subjects, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: '', federated: true });
     expect(fed.results.map((x) => x.outcome?.$case)).toEqual(['recognition', 'error', 'recognition']);
@@ -191,6 +194,15 @@ describe('federated recognition', () => {
     const direct: RecognizeBatchResponse = await call(asCityB, asCityB.recognizeBatch, { subjects, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: '' });
     expect(direct.results.map((x) => x.index)).toEqual([0, 1, 2]);
     expect(direct.results.map((x) => x.outcome?.$case)).toEqual(['verdict', 'error', 'verdict']);
+
+    // A full batch of 1,000 (about 7 MB of signed verdicts from each platform) is answered in one call, federated too.
+    const full = [uscc(FIRM), ...Array.from({ length: 999 }, () => uscc(newUscc()))];
+    const big: AdminRecognizeBatchResponse = await call(adminB, adminB.recognizeBatch, { subjects: full, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: '', federated: true });
+    expect(big.results).toHaveLength(1000);
+    const recognitions = big.results.map((x) => (x.outcome as { $case: 'recognition'; value: Recognition }).value);
+    expect(recognitions.every((x) => !x.partial && x.verdicts.length === 2)).toBe(true);
+    expect(recognitions[0]!.level).toBe(CreditLevel.CREDIT_LEVEL_DISHONEST);
+    expect(recognitions.slice(1).every((x) => x.verdicts.every((v) => v.verdict!.noRecords))).toBe(true);
 
     const tooMany = Array.from({ length: 1001 }, () => uscc(FIRM));
     const e = await refusal(call(asCityB, asCityB.recognizeBatch, { subjects: tooMany, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: '' }));

@@ -167,6 +167,13 @@ describe('parseConfig', () => {
     expect(config.tls.cert).toBe('/pki/z.crt');
   });
 
+  it('answers have a limit of their own: 64 MiB by default (a batch of 1,000 signed verdicts is about 7 MB), from the file or CREDFED_MAX_ANSWER_BYTES', () => {
+    expect(parse(minimal()).value!.limits).toEqual({ maxMessageBytes: 4 * 1024 * 1024, maxAnswerBytes: 64 * 1024 * 1024 });
+    expect(parse({ ...minimal(), limits: { maxAnswerBytes: 8_388_608 } }).value!.limits.maxAnswerBytes).toBe(8_388_608);
+    expect(parse(minimal(), { CREDFED_MAX_ANSWER_BYTES: '16777216' }).value!.limits.maxAnswerBytes).toBe(16_777_216);
+    expect(problems({ ...minimal(), limits: { maxAnswerBytes: 10 } }).some((p) => p.startsWith('limits.maxAnswerBytes:'))).toBe(true);
+  });
+
   it('supplies a required setting from the environment alone', () => {
     const { node: _n, store: _s, ...doc } = minimal();
     const config = parse(doc, { CREDFED_NODE_ID: 'county-z', DATABASE_URL: 'postgres://db/credfed' }).value!;
