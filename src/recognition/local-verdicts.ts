@@ -84,7 +84,7 @@ export class LocalVerdicts {
     const rows = found ? await recordsInForce(store, found.subjectId) : [];
     const state = found ? stateOf(rows) : '';
     const body = await this.body(found?.subjectId, rows, asked, purpose, asker, now);
-    const signed = signer.sign(body);
+    const signed = signAsNode(signer, body);
     this.cache.put(key, state, signed, Date.parse(body.validUntil), now);
     return { signed, subjectNote, state, ...(found ? { subjectId: found.subjectId } : {}) };
   }
@@ -116,6 +116,16 @@ export class LocalVerdicts {
       agreementVersion: asker.agreement?.version ?? 0,
       verdictId: randomUUID(),
     };
+  }
+}
+
+/** Signs; a signer whose certificate is no longer valid (past its not-after) is this node's problem, not the caller's. */
+function signAsNode(signer: VerdictSigning, body: Verdict): SignedVerdict {
+  try {
+    return signer.sign(body);
+  } catch (e) {
+    if (e instanceof CredfedError && e.code === 'VERDICT_INVALID') throw new CredfedError('VERDICT_SIGNER_INVALID', `this node cannot sign verdicts now: ${e.message}`);
+    throw e;
   }
 }
 
