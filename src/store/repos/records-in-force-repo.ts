@@ -19,7 +19,8 @@ export interface RecordInForceRow {
   readonly payload: Uint8Array;
 }
 
-const WHERE = `(subject_id = $1::uuid OR subject_id IN (SELECT subject_id FROM subject_aliases WHERE canonical_id = $1::uuid))
+// An array of ids, not "= $1 OR IN (…)": the OR form defeats the primary key and scans the whole table.
+const WHERE = `subject_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT subject_id FROM subject_aliases WHERE canonical_id = $1::uuid))
         AND status = ANY($2::smallint[])
       ORDER BY origin_id COLLATE "C", record_id COLLATE "C"`;
 
