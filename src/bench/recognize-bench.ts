@@ -29,6 +29,7 @@ import { RecordCategory, type CreditRecord } from '../gen/credfed/v1/record.js';
 import { IdentifierScheme, SubjectKind } from '../gen/credfed/v1/subject.js';
 import type { SignedVerdict } from '../gen/credfed/v1/verdict.js';
 import { ChunkWriter } from '../importer/chunk-writer.js';
+import { validateRecord } from '../core/records/validate-record.js';
 import { createLogger } from '../obs/logger.js';
 import { ensureDevCertificates } from '../pki/dev-certs.js';
 import { MAX_BATCH } from '../recognition/recognizer.js';
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
     const usccs: string[] = [];
     const dishonest = new Set<string>();
     let records = 0;
-    for (const { uscc, record } of seedRecords()) {
+    for (const { uscc, record: generated } of seedRecords()) {
+      const record = validateRecord(generated, { requireVersion: false }).value!; // normalised, as an import would
       const refused = await writer.add(record);
       if (refused) throw new Error(`a sample record was refused: ${refused.message}`);
       if (usccs[usccs.length - 1] !== uscc) usccs.push(uscc);

@@ -7,6 +7,7 @@ import { generateRecords } from '../sample/sample-records.js';
 import { startGateway, type Gateway } from '../server/gateway.js';
 import { pushPartnerIds } from '../config/node-config.js';
 import { ChunkWriter } from '../importer/chunk-writer.js';
+import { validateRecord } from '../core/records/validate-record.js';
 import { writeNewKeyFile } from '../persons/key-file.js';
 import { loadPersonsProtection } from '../persons/persons-protection.js';
 import { writeManifest, type FederationManifest } from './manifest.js';
@@ -98,7 +99,11 @@ export async function startLocalFederation(opts: UpOptions): Promise<RunningFede
 
 async function importSamples(gateway: Gateway, node: PlannedNode, count: number): Promise<number> {
   const writer = new ChunkWriter(gateway.store, pushPartnerIds(gateway.config), loadPersonsProtection(gateway.config.persons));
-  for (const record of generateRecords({ originId: node.id, divisionCode: node.divisionCode, count })) {
+  for (const generated of generateRecords({ originId: node.id, divisionCode: node.divisionCode, count })) {
+    // Checked and normalised as an import checks a file's rows (e.g. "0PKTAY67-7" → "0PKTAY677"), so the graph sees canonical identifiers.
+    const checked = validateRecord(generated, { requireVersion: false });
+    if (checked.error) throw new Error(`sample record ${generated.recordId} is invalid: ${checked.error.reason} ${checked.error.message}`);
+    const record = checked.value;
     const refused = await writer.add(record);
     if (refused) throw new Error(`sample record ${record.recordId} refused: ${refused.reason} ${refused.message}`);
   }
