@@ -56,8 +56,7 @@ export function entryFromRow(r: EntryRow): AuditEntry {
 
 /** Inserts entries in one statement. */
 export async function insertEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
-  const { sql, params } = entryValues(entries);
-  await tx.query(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES ${sql}`, params);
+  await tx.query(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${SELECT_COLUMNS(1)}`, entryColumns(entries));
 }
 
 const COLUMN_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'text'];
@@ -69,28 +68,32 @@ const COLUMN_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', '
  */
 export async function appendIfHead(q: Queryable, chain: string, expectedSeq: number, entries: readonly AuditEntry[]): Promise<boolean> {
   const last = entries[entries.length - 1]!;
-  const { sql, params } = entryValues(entries, 3);
   const { rowCount } = await q.query(
-    `WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1 AND last_seq = ${Number(expectedSeq)} RETURNING 1)
-     INSERT INTO audit_entries (${ENTRY_COLUMNS}) SELECT v.* FROM (VALUES ${sql}) AS v WHERE EXISTS (SELECT 1 FROM head)`,
-    [chain, last.seq, last.hash, ...params],
+    `WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1 AND last_seq = $4 RETURNING 1)
+     INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${SELECT_COLUMNS(5)} WHERE EXISTS (SELECT 1 FROM head)`,
+    [chain, last.seq, last.hash, expectedSeq, ...entryColumns(entries)],
   );
   return rowCount === entries.length;
 }
 
-function entryValues(entries: readonly AuditEntry[], offset = 0): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const values = entries.map((e) => {
+/**
+ * The entries as one array per column, unnested in SQL: the statement's text
+ * is the same for any number of entries, so PostgreSQL parses it once per
+ * connection's cache instead of once per group commit of another size.
+ */
+const SELECT_COLUMNS = (first: number) => `SELECT * FROM unnest(${COLUMN_TYPES.map((t, i) => `$${first + i}::${t}[]`).join(', ')})`;
+
+function entryColumns(entries: readonly AuditEntry[]): unknown[][] {
+  const columns: unknown[][] = COLUMN_TYPES.map(() => []);
+  for (const e of entries) {
     const row = [
       e.chain, e.seq, e.at, e.actor, e.partner ?? null, e.certificateFingerprint ?? null, e.method, e.purpose ?? null, e.subject ?? null, e.reference ?? null,
       e.decision, e.reason ?? null, e.agreementId ?? null, e.agreementVersion ?? null, e.recordsReturned ?? null, e.recordsAccepted ?? null, e.recordsRejected ?? null,
       e.prevHash, e.hash,
     ];
-    const start = offset + params.length;
-    params.push(...row);
-    return `(${row.map((_, i) => `$${start + i + 1}::${COLUMN_TYPES[i]}`).join(', ')})`;
-  });
-  return { sql: values.join(', '), params };
+    row.forEach((v, i) => columns[i]!.push(v));
+  }
+  return columns;
 }
 
 /** A chain's head as stored (undefined when the chain is not registered). */
