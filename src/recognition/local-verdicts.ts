@@ -52,7 +52,6 @@ export interface IssuedVerdict {
   readonly subjectNote: string;
   /** The subject's records state (the cache's validity key); '' when no subject is held. */
   readonly state: string;
-  readonly subjectId?: string;
 }
 
 export class LocalVerdicts {
@@ -79,14 +78,14 @@ export class LocalVerdicts {
     const now = this.deps.clock.now().getTime();
     const current = found ? await recordsState(store, found.subjectId) : '';
     const cached = this.cache.get(key, current, now);
-    if (cached) return { signed: cached, subjectNote, state: current, ...(found ? { subjectId: found.subjectId } : {}) };
+    if (cached) return { signed: cached, subjectNote, state: current };
 
     const rows = found ? await recordsInForce(store, found.subjectId) : [];
     const state = found ? stateOf(rows) : '';
     const body = await this.body(found?.subjectId, rows, asked, purpose, asker, now);
     const signed = signAsNode(signer, body);
     this.cache.put(key, state, signed, Date.parse(body.validUntil), now);
-    return { signed, subjectNote, state, ...(found ? { subjectId: found.subjectId } : {}) };
+    return { signed, subjectNote, state };
   }
 
   private async body(subjectId: string | undefined, rows: readonly RecordInForceRow[], asked: Identifier, purpose: number, asker: Asker, now: number): Promise<Verdict> {
