@@ -23,6 +23,7 @@ import { cityBClient, cityConfig } from './bench-city.js';
 import { adminQuery, dbUrl } from './bench-database.js';
 import { closedLoopRound, round3, summarize, wholeNumberFlags, type Call, type Round } from './bench-stats.js';
 import { echoClient, startEcho } from './mtls-echo.js';
+import { printReport, tearDown } from './bench-run.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
 const TARGET_RATIO = 0.85;
@@ -115,35 +116,24 @@ async function main(): Promise<void> {
     const echoS = summary(results.echo!);
     const ratio = onS.callsPerSecond / offS.callsPerSecond;
     const auditEntries = Number((await on.store.query<{ n: string }>('SELECT count(*) AS n FROM audit_entries')).rows[0]!.n);
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          bench: 'query',
-          setup: { records: RECORDS, subjects: ids.length, concurrency: CONCURRENCY, secondsPerRound: SECONDS, rounds: ROUNDS, answerBytes: replyBytes, postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL', cpus: os.cpus().length },
-          enforcedAndAudited: onS,
-          unenforced: offS,
-          bareMtlsEcho: echoS,
-          ratioEnforcedToUnenforced: round3(ratio),
-          target: TARGET_RATIO,
-          met: ratio >= TARGET_RATIO,
-          ratioEnforcedToEcho: round3(onS.callsPerSecond / echoS.callsPerSecond),
-          auditEntriesWritten: auditEntries,
-          errors: errors.length,
-        },
-        null,
-        2,
-      )}\n`,
+    printReport(
+      {
+        bench: 'query',
+        setup: { records: RECORDS, subjects: ids.length, concurrency: CONCURRENCY, secondsPerRound: SECONDS, rounds: ROUNDS, answerBytes: replyBytes, postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL', cpus: os.cpus().length },
+        enforcedAndAudited: onS,
+        unenforced: offS,
+        bareMtlsEcho: echoS,
+        ratioEnforcedToUnenforced: round3(ratio),
+        target: TARGET_RATIO,
+        met: ratio >= TARGET_RATIO,
+        ratioEnforcedToEcho: round3(onS.callsPerSecond / echoS.callsPerSecond),
+        auditEntriesWritten: auditEntries,
+      },
+      errors,
+      say,
     );
-    if (errors.length > 0) {
-      say(`errors: ${errors.slice(0, 10).join(' | ')}`);
-      process.exitCode = 1;
-    }
   } finally {
-    for (const c of closers.reverse()) await c();
-    for (const g of gateways) await g.stop();
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${db}`).catch(() => {});
-    throwaway?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await tearDown({ closers, gateways, adminUrl, db, throwaway, dir });
   }
 }
 

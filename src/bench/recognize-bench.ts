@@ -39,6 +39,7 @@ import { cityBClient, cityConfig } from './bench-city.js';
 import { adminQuery, dbUrl } from './bench-database.js';
 import { closedLoopRound, median, round3, summarize, wholeNumberFlags, type Call, type Round } from './bench-stats.js';
 import { echoClient, startEcho } from './mtls-echo.js';
+import { printReport, tearDown } from './bench-run.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
 const TARGET_RATIO = 0.6;
@@ -253,63 +254,52 @@ async function main(): Promise<void> {
     const warmRatio = warmS.callsPerSecond / echoS.callsPerSecond;
     const batchFigure = (ms: number[]) => ({ medianMs: round3(median(ms)), subjectsPerSecond: Math.round(BATCH / (median(ms) / 1000)), maxMs: round3(Math.max(...ms)) });
     const lookupsMs = median(batchMs.lookups);
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          bench: 'recognize',
-          machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version, loadAverage1m: round3(os.loadavg()[0]!) },
-          setup: {
-            subjects: ids.length,
-            records,
-            dishonestSubjects: dishonest.size,
-            concurrency: CONCURRENCY,
-            secondsPerRound: SECONDS,
-            rounds: ROUNDS,
-            answerBytes: replyBytes,
-            postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL',
-            verdictKey: 'RSA 3072, RSA-PSS (PS256)',
-            cold: 'a gateway started for each cold round (empty verdict cache); each subject asked once; the round ends after --seconds or when every subject was asked',
-            gatewayStartMedianMs: Math.round(median(gatewayStarts)),
-          },
-          recognize: {
-            warm: { ...warmS, freshlySignedAnswers: tally.warmSigned },
-            cold: { ...coldS, answersFromCache: tally.coldFromCache },
-            bareMtlsEcho: echoS,
-            ratioWarmToEcho: round3(warmRatio),
-            ratioColdToEcho: round3(coldS.callsPerSecond / echoS.callsPerSecond),
-            target: TARGET_RATIO,
-            meetsTarget: warmRatio >= TARGET_RATIO,
-          },
-          recognizeBatch: {
-            subjects: BATCH,
-            answerBytes: batchBytes,
-            maxAnswerBytes: DEFAULTS.limits.maxAnswerBytes,
-            warm: batchFigure(batchMs.warm),
-            cold: batchFigure(batchMs.cold),
-            primaryKeyLookups: {
-              statement: 'SELECT subject_id FROM subject_identifiers WHERE value = $1 AND scheme = $2 (PRIMARY KEY (value, scheme)), on the warm gateway pool',
-              concurrency: LOOKUP_CONCURRENCY,
-              ...batchFigure(batchMs.lookups),
-            },
-            ratioWarmBatchToLookups: round3(median(batchMs.warm) / lookupsMs),
-            ratioColdBatchToLookups: round3(median(batchMs.cold) / lookupsMs),
-          },
-          errors: errors.length,
+    printReport(
+      {
+        bench: 'recognize',
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version, loadAverage1m: round3(os.loadavg()[0]!) },
+        setup: {
+          subjects: ids.length,
+          records,
+          dishonestSubjects: dishonest.size,
+          concurrency: CONCURRENCY,
+          secondsPerRound: SECONDS,
+          rounds: ROUNDS,
+          answerBytes: replyBytes,
+          postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL',
+          verdictKey: 'RSA 3072, RSA-PSS (PS256)',
+          cold: 'a gateway started for each cold round (empty verdict cache); each subject asked once; the round ends after --seconds or when every subject was asked',
+          gatewayStartMedianMs: Math.round(median(gatewayStarts)),
         },
-        null,
-        2,
-      )}\n`,
+        recognize: {
+          warm: { ...warmS, freshlySignedAnswers: tally.warmSigned },
+          cold: { ...coldS, answersFromCache: tally.coldFromCache },
+          bareMtlsEcho: echoS,
+          ratioWarmToEcho: round3(warmRatio),
+          ratioColdToEcho: round3(coldS.callsPerSecond / echoS.callsPerSecond),
+          target: TARGET_RATIO,
+          meetsTarget: warmRatio >= TARGET_RATIO,
+        },
+        recognizeBatch: {
+          subjects: BATCH,
+          answerBytes: batchBytes,
+          maxAnswerBytes: DEFAULTS.limits.maxAnswerBytes,
+          warm: batchFigure(batchMs.warm),
+          cold: batchFigure(batchMs.cold),
+          primaryKeyLookups: {
+            statement: 'SELECT subject_id FROM subject_identifiers WHERE value = $1 AND scheme = $2 (PRIMARY KEY (value, scheme)), on the warm gateway pool',
+            concurrency: LOOKUP_CONCURRENCY,
+            ...batchFigure(batchMs.lookups),
+          },
+          ratioWarmBatchToLookups: round3(median(batchMs.warm) / lookupsMs),
+          ratioColdBatchToLookups: round3(median(batchMs.cold) / lookupsMs),
+        },
+      },
+      errors,
+      say,
     );
-    if (errors.length > 0) {
-      say(`errors: ${errors.slice(0, 10).join(' | ')}`);
-      process.exitCode = 1;
-    }
   } finally {
-    for (const c of closers.reverse()) await c();
-    for (const g of gateways) await g.stop();
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${db}`).catch(() => {});
-    throwaway?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await tearDown({ closers, gateways, adminUrl, db, throwaway, dir });
   }
 }
 
