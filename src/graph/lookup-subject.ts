@@ -56,7 +56,15 @@ export async function lookupSubject(q: Queryable, keys: readonly PseudonymKey[],
 }
 
 /** The subject an identifier, as typed, names (same refusals as lookupSubject). */
-export async function findIdentifier(q: Queryable, keys: readonly PseudonymKey[], req: Pick<LookupRequest, 'value' | 'scheme' | 'mask'>): Promise<FoundIdentifier> {
+export function findIdentifier(q: Queryable, keys: readonly PseudonymKey[], req: Pick<LookupRequest, 'value' | 'scheme' | 'mask'>): Promise<FoundIdentifier> {
+  return findIdentifierWith((scheme, value) => resolveIdentifier(q, scheme, value), keys, req);
+}
+
+/** The canonical subject a stored (contract scheme, normalised value) form names; undefined when it is not linked. */
+export type ResolveStored = (scheme: number, value: string) => Promise<string | undefined>;
+
+/** As `findIdentifier`, with the stored forms resolved by `resolve` (e.g. coalesced reads). */
+export async function findIdentifierWith(resolve: ResolveStored, keys: readonly PseudonymKey[], req: Pick<LookupRequest, 'value' | 'scheme' | 'mask'>): Promise<FoundIdentifier> {
   const schemes = req.scheme ? [req.scheme] : detectSchemes(req.value);
   if (schemes.length === 0) {
     throw new CredfedError('IDENTIFIER_INVALID', 'not a valid USCC, organisation code, registration number or resident identity number; name the scheme for other identifiers');
@@ -66,7 +74,7 @@ export async function findIdentifier(q: Queryable, keys: readonly PseudonymKey[]
     // Valid as a USCC too: without keys, look it up as that rather than refuse.
     if (scheme === 'ric' && keys.length === 0 && schemes.length > 1) continue;
     for (const candidate of storedForms(scheme, req.value, keys)) {
-      const subjectId = await resolveIdentifier(q, contractScheme(candidate.scheme), candidate.value);
+      const subjectId = await resolve(contractScheme(candidate.scheme), candidate.value);
       if (subjectId === undefined) continue;
       const masked = scheme === 'ric' ? maskIdentifier(normalizeIdentifier(req.value), req.mask) : '';
       hits.push({ scheme, normalized: candidate.value, masked, subjectId });

@@ -10,6 +10,7 @@ import type { Logger } from '../obs/logger.js';
 import { peerCertificateFromCall, peerIdentityFromCall, type AuthContextSource } from '../pki/grpc-credentials.js';
 import type { PeerIdentity } from '../pki/identity.js';
 import { malformedReason } from './safe-deserialize.js';
+import { sessionAuth } from './session-auth.js';
 import { toGrpcError } from './to-grpc-error.js';
 
 /** Who is calling, established from the verified certificate only. */
@@ -243,7 +244,7 @@ class CallGuard {
    * (registered in the same tick).
    */
   admit(grpcCall: AuthContextSource & { getPeer(): string }, need: CallNeed & { note: AuditNote }): CallContext {
-    const call = readAuthOnce(grpcCall);
+    const call = sessionAuth(grpcCall);
     Object.assign(this.note, need.note);
     this.who = callerOf(call, this.access);
     const base = authorize(this.gate, call, this.access, this.method, this.abort.signal);
@@ -327,34 +328,26 @@ class CallGuard {
   }
 }
 
-/**
- * The call with its auth context read once: grpc-js builds the peer
- * certificate object anew on every getAuthContext(), and a call reads it for
- * its identity, its certificate check and its audit entry.
- */
-function readAuthOnce<C extends AuthContextSource & { getPeer(): string }>(call: C): AuthContextSource & { getPeer(): string } {
-  let auth: ReturnType<AuthContextSource['getAuthContext']>;
-  let read = false;
-  return {
-    getAuthContext: () => {
-      if (!read) [auth, read] = [call.getAuthContext(), true];
-      return auth;
-    },
-    getPeer: () => call.getPeer(),
-  };
-}
-
 /** The caller as its audit entries name it; undefined without a usable certificate (refused before any entry). */
 function callerOf(call: AuthContextSource, access: Access): { actor: string; partner?: string; certificateFingerprint?: string } | undefined {
   try {
     const leaf = peerCertificateFromCall(call);
     const peer = peerIdentityFromCall(call);
-    const certificateFingerprint = createHash('sha256').update(leaf.raw).digest('hex');
+    const certificateFingerprint = fingerprintOf(leaf);
     if (peer.kind === 'admin') return { actor: `admin/${peer.id}`, certificateFingerprint };
     return { actor: `partner/${peer.id}`, ...(access === 'partner' ? { partner: peer.id } : {}), certificateFingerprint };
   } catch {
     return undefined;
   }
+}
+
+const fingerprints = new WeakMap<PeerCertificate, string>();
+
+/** The SHA-256 of the certificate's DER, computed once per certificate object (one per session, see session-auth.ts). */
+function fingerprintOf(leaf: PeerCertificate): string {
+  let f = fingerprints.get(leaf);
+  if (f === undefined) fingerprints.set(leaf, (f = createHash('sha256').update(leaf.raw).digest('hex')));
+  return f;
 }
 
 function reasonCode(e: unknown): string {

@@ -18,10 +18,11 @@ import { computeVerdict } from '../core/verdicts/compute-verdict.js';
 import { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { Identifier, Subject } from '../gen/credfed/v1/subject.js';
 import type { SignedVerdict, SubjectQuery, Verdict } from '../gen/credfed/v1/verdict.js';
-import { findIdentifier } from '../graph/lookup-subject.js';
-import { recordsInForce, recordsState, stateOf, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
+import { findIdentifierWith } from '../graph/lookup-subject.js';
+import { recordsInForce, stateOf, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
 import { subjectView } from '../store/repos/subject-view-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
+import { SubjectStateReads } from './state-reads.js';
 import { askedForm, checkAsked, schemeOf } from './asked-identifier.js';
 import { VerdictCache } from './verdict-cache.js';
 
@@ -56,8 +57,11 @@ export interface IssuedVerdict {
 
 export class LocalVerdicts {
   private readonly cache = new VerdictCache();
+  private readonly reads: SubjectStateReads;
 
-  constructor(private readonly deps: LocalVerdictsDeps) {}
+  constructor(private readonly deps: LocalVerdictsDeps) {
+    this.reads = new SubjectStateReads(deps.store);
+  }
 
   /** Throws IDENTIFIER_INVALID (naming the rule), IDENTIFIER_AMBIGUOUS, PSEUDONYM_KEY_MISSING or VERDICT_SIGNER_MISSING. */
   async issue(query: SubjectQuery, purpose: number, asker: Asker): Promise<IssuedVerdict> {
@@ -67,16 +71,23 @@ export class LocalVerdicts {
     const mask = config.persons.mask;
     checkAsked(query, mask);
     const scheme = schemeOf(query);
-    const found = await findIdentifier(store, keys, { value: query.identifier, ...(scheme ? { scheme } : {}), mask }).catch((e: unknown) => {
+    // One coalesced read resolves the identifier and digests its subject's records (keys, versions, statuses).
+    const states = new Map<string, string>();
+    const resolve = async (s: number, value: string) => {
+      const hit = await this.reads.get(s, value);
+      if (hit) states.set(hit.subjectId, hit.state);
+      return hit?.subjectId;
+    };
+    const found = await findIdentifierWith(resolve, keys, { value: query.identifier, ...(scheme ? { scheme } : {}), mask }).catch((e: unknown) => {
       if (e instanceof CredfedError && e.code === 'SUBJECT_NOT_FOUND') return undefined;
       throw e;
     });
     const asked = found ? askedForm(found.scheme, found.normalized, found.masked) : unknownAsked(query.identifier, scheme, mask);
     const subjectNote = asked.masked || asked.value;
-    // The cache is checked against the records' keys, versions and statuses; their bytes are read only to compute a new verdict.
+    // The cache is checked against that state; the records' bytes are read only to compute a new verdict.
     const key = cacheKey(found?.subjectId, asked, purpose, asker);
     const now = this.deps.clock.now().getTime();
-    const current = found ? await recordsState(store, found.subjectId) : '';
+    const current = found ? states.get(found.subjectId)! : '';
     const cached = this.cache.get(key, current, now);
     if (cached) return { signed: cached, subjectNote, state: current };
 

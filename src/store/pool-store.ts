@@ -29,18 +29,18 @@ export function poolStore(
     }
   }
 
-  async function query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+  async function query<R extends pg.QueryResultRow>(sql: string, params?: unknown[], name?: string): Promise<pg.QueryResult<R>> {
     refuseInsideTransaction('store.query');
-    return pool.query<R>(sql, params);
+    return pool.query<R>(statement(sql, params, name));
   }
 
   async function transaction<T>(fn: (tx: { query: TxQuery }) => Promise<T>): Promise<T> {
     refuseInsideTransaction('store.transaction');
     const client = await pool.connect();
     const txScope: TxScope = { active: true };
-    const txQuery = async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> => {
+    const txQuery = async <R extends pg.QueryResultRow>(sql: string, params?: unknown[], name?: string): Promise<pg.QueryResult<R>> => {
       if (!txScope.active) throw new Error('tx.query called after its transaction ended');
-      return client.query<R>(sql, params);
+      return client.query<R>(statement(sql, params, name));
     };
     let broken: Error | undefined; // set when the connection may be unusable: it is destroyed, not reused
     try {
@@ -90,6 +90,11 @@ export function poolStore(
   }
 
   return { backend, query, transaction, close };
+}
+
+/** pg's query config: a `name` prepares the statement once per connection. */
+function statement(text: string, values: unknown[] | undefined, name: string | undefined): pg.QueryConfig {
+  return name === undefined ? { text, values } : { name, text, values };
 }
 
 /** A server-reported SQL error leaves the connection healthy; anything else may not. */

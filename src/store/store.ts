@@ -13,13 +13,18 @@ import { silentLog, type StoreLog } from './store-log.js';
 
 export type { StoreLog } from './store-log.js';
 
-/** Runs one statement (simple protocol without params, so a text may hold several statements). */
-export type TxQuery = <R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
+/**
+ * Runs one statement (simple protocol without params, so a text may hold
+ * several statements). A `name` makes it a prepared statement, parsed and
+ * planned once per connection: for a hot, constant text only.
+ */
+export type TxQuery = <R extends pg.QueryResultRow = any>(sql: string, params?: unknown[], name?: string) => Promise<pg.QueryResult<R>>;
 
 /** The system of record, whichever backend holds it. */
 export interface Store {
   readonly backend: 'embedded' | 'postgres';
-  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** As `TxQuery`, on a connection of the pool. */
+  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[], name?: string): Promise<pg.QueryResult<R>>;
   /**
    * Runs fn in one transaction (BEGIN/COMMIT, ROLLBACK on throw). Never await
    * network I/O inside: on the embedded backend the transaction holds the only
