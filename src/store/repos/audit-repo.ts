@@ -72,14 +72,15 @@ export async function appendIfHead(q: Queryable, chain: string, expectedSeq: num
     `WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1 AND last_seq = $4 RETURNING 1)
      INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${SELECT_COLUMNS(5)} WHERE EXISTS (SELECT 1 FROM head)`,
     [chain, last.seq, last.hash, expectedSeq, ...entryColumns(entries)],
+    'audit_append_if_head',
   );
   return rowCount === entries.length;
 }
 
 /**
  * The entries as one array per column, unnested in SQL: the statement's text
- * is the same for any number of entries, so PostgreSQL parses it once per
- * connection's cache instead of once per group commit of another size.
+ * is the same for any number of entries, so it is prepared once per
+ * connection (a named statement) and only executed by each group commit.
  */
 const SELECT_COLUMNS = (first: number) => `SELECT * FROM unnest(${COLUMN_TYPES.map((t, i) => `$${first + i}::${t}[]`).join(', ')})`;
 
