@@ -1,11 +1,17 @@
 /**
  * Appending to the audit log. Each gateway process writes a chain of its own,
  * so replicas never contend; `append` resolves only once its entry is
- * committed, so an answer is sent after its entry is durable. Appends that
- * arrive while a flush runs wait for the next one, which writes them all in
- * one statement (group commit) that also moves the chain's head — only from
- * the head this process last wrote, so even two processes misusing one chain
- * cannot fork it.
+ * committed, so an answer is sent after its entry is durable. Appends are
+ * written in group commits: one statement writes a batch and moves the
+ * chain's head, only from the head the batch was linked to, so even two
+ * processes misusing one chain cannot fork it.
+ *
+ * A few group commits are in flight at once (pipelined): each links to the
+ * head the one before it leaves, and PostgreSQL orders them on the head row,
+ * so a commit waits for its predecessor and is refused if that one failed.
+ * Batches settle in the order they were issued. A batch refused because the
+ * head was not where it was linked (its predecessor failed, or reached the
+ * database after it) is linked again from the head as stored and retried.
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditEvent } from '../core/audit/audit-event.js';
@@ -14,22 +20,49 @@ import { appendIfHead, insertEntries, lockHead, moveHead, readHead } from '../st
 import type { Queryable } from '../store/repos/queryable.js';
 import type { Store } from '../store/store.js';
 
+/** Group commits in flight at once. */
+const MAX_IN_FLIGHT = 4;
+/** Times an entry is linked again after its commit was refused for a moved head. */
+const MAX_RELINKS = 5;
+
 interface Pending {
   readonly event: AuditEvent;
+  relinks: number;
   resolve(entry: AuditEntry): void;
   reject(e: unknown): void;
 }
 
+interface Head {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** How a group commit ended: written, refused because the head was not where it was linked, or failed. */
+type Outcome = { kind: 'written' } | { kind: 'moved' } | { kind: 'failed'; error: unknown };
+
 export class AuditLog {
   private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private scheduled = false;
+  private inFlight = 0;
+  /** Settles the group commits one after another, in the order they were issued. */
+  private settled: Promise<void> = Promise.resolve();
+  /**
+   * The head the last issued group commit leaves: what the next batch links
+   * to. Undefined from a failure until every commit in flight has settled and
+   * the head is read again.
+   */
+  private tail: Head | undefined;
+  /** Set when a commit was not written: the head is read again once nothing is in flight. */
+  private failed = false;
 
   private constructor(
     private readonly store: Store,
     readonly chain: string,
     /** The chain's head as this process last wrote (or read) it. */
-    private head: { seq: number; hash: string },
-  ) {}
+    private head: Head,
+  ) {
+    this.tail = head;
+  }
 
   /** Starts a new chain for this process (or continues `chain`). */
   static async open(store: Store, opts: { nodeId: string; chain?: string }): Promise<AuditLog> {
@@ -40,45 +73,82 @@ export class AuditLog {
 
   append(event: AuditEvent): Promise<AuditEntry> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
-      this.flushing ??= this.flushAll();
+      this.queue.push({ event, relinks: 0, resolve, reject });
+      this.schedule();
     });
   }
 
   /** Waits for every pending append. */
   async close(): Promise<void> {
-    while (this.flushing) await this.flushing;
-  }
-
-  private async flushAll(): Promise<void> {
-    while (this.queue.length > 0) {
-      // Let the calls answered in this turn of the event loop join the batch: fewer, larger group commits.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        const entries = linked(this.chain, this.head.seq, this.head.hash, batch.map((p) => p.event));
-        // One statement: the entries and the head move together, only from the head this process knows.
-        if (!(await appendIfHead(this.store, this.chain, this.head.seq, entries))) {
-          await this.reread();
-          throw new Error(`audit chain ${this.chain} was moved by another writer; nothing was appended`);
-        }
-        const last = entries[entries.length - 1]!;
-        this.head = { seq: last.seq, hash: last.hash };
-        batch.forEach((p, i) => p.resolve(entries[i]!));
-      } catch (e) {
-        await this.reread().catch(() => undefined);
-        batch.forEach((p) => p.reject(e));
-      }
+    while (this.queue.length > 0 || this.inFlight > 0 || this.scheduled) {
+      await this.settled;
+      await nextTurn();
     }
-    this.flushing = undefined;
   }
 
-  private async reread(): Promise<void> {
-    const head = await readHead(this.store, this.chain);
-    if (head) this.head = { seq: head.lastSeq, hash: head.lastHash };
+  /** Issues a group commit in the next turn of the event loop, so the calls answered in this turn join it. */
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT || !this.tail) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.issue();
+    });
+  }
+
+  private issue(): void {
+    const from = this.tail;
+    if (this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT || !from) return;
+    const batch = this.queue;
+    this.queue = [];
+    const entries = linked(this.chain, from.seq, from.hash, batch.map((p) => p.event));
+    const last = entries[entries.length - 1]!;
+    this.tail = { seq: last.seq, hash: last.hash };
+    this.inFlight++;
+    const outcome: Promise<Outcome> = appendIfHead(this.store, this.chain, from.seq, entries).then(
+      (written) => (written ? { kind: 'written' } : { kind: 'moved' }),
+      (error: unknown) => ({ kind: 'failed', error }),
+    );
+    this.settled = this.settled.then(async () => this.settle(batch, entries, await outcome));
+    this.schedule();
+  }
+
+  private async settle(batch: Pending[], entries: AuditEntry[], outcome: Outcome): Promise<void> {
+    this.inFlight--;
+    if (outcome.kind === 'written') {
+      const last = entries[entries.length - 1]!;
+      this.head = { seq: last.seq, hash: last.hash };
+      batch.forEach((p, i) => p.resolve(entries[i]!));
+    } else {
+      this.failed = true;
+      this.tail = undefined;
+      const moved = new Error(`audit chain ${this.chain} was moved by another writer; nothing was appended`);
+      const again: Pending[] = [];
+      for (const p of batch) {
+        if (outcome.kind === 'failed') p.reject(outcome.error);
+        else if (p.relinks++ < MAX_RELINKS) again.push(p);
+        else p.reject(moved);
+      }
+      this.queue = [...again, ...this.queue];
+    }
+    if (this.failed && this.inFlight === 0) await this.recover();
+    this.schedule();
+  }
+
+  /** After a failure, once nothing is in flight: continue from the head as stored. */
+  private async recover(): Promise<void> {
+    try {
+      const stored = await readHead(this.store, this.chain);
+      if (stored) this.head = { seq: stored.lastSeq, hash: stored.lastHash };
+    } catch {
+      // keep the last head written; a commit from a stale head is refused and recovers again
+    }
+    this.tail = this.head;
+    this.failed = false;
   }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Events as the entries that follow a head: numbered, linked and hashed. */
 function linked(chain: string, afterSeq: number, afterHash: string, events: readonly AuditEvent[]): AuditEntry[] {

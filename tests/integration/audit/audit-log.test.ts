@@ -66,6 +66,33 @@ describe('appending', () => {
     expect(await verifyAudit(t.store)).toMatchObject({ chains: 2, entries: 4, problems: [] });
   });
 
+  it('keeps appends arriving over many turns in one gap-free chain (commits in flight at once)', async () => {
+    const entries = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        for (let k = 0; k < i % 7; k++) await new Promise((resolve) => setImmediate(resolve));
+        return log.append(event(i + 1));
+      }),
+    );
+    expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(await verifyAudit(t.store)).toMatchObject({ chains: 1, entries: 120, problems: [] });
+  });
+
+  it('two writers misusing one chain never fork it: a refused batch is linked again from the stored head', async () => {
+    const other = await AuditLog.open(t.store, { nodeId: 'city', chain: log.chain });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 80 }, async (_, i) => {
+        for (let k = 0; k < i % 5; k++) await new Promise((resolve) => setImmediate(resolve));
+        return (i % 2 ? other : log).append(event(i + 1));
+      }),
+    );
+    await other.close();
+    const written = settled.filter((s) => s.status === 'fulfilled');
+    expect(settled.filter((s) => s.status === 'rejected').map((s) => String(s.reason))).toEqual([]);
+    const report = await verifyAudit(t.store);
+    expect(report).toMatchObject({ chains: 1, entries: written.length, problems: [] });
+    expect(written.map((s) => s.value.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: written.length }, (_, i) => i + 1));
+  });
+
   it('lists a partner\'s entries by time, a page at a time', async () => {
     await fill(6);
     const first = await listEntries(t.store, { partner: 'city-b' }, { size: 2 });
