@@ -118,9 +118,17 @@ export function identityFromSubjectAltName(text: string | undefined): Result<Pee
   return parseIdentityUri(uris[0] as string);
 }
 
-/** The identity of a TLS peer, read from its certificate's `subjectaltname`. */
+const identities = new WeakMap<PeerCertificate, Result<PeerIdentity, IdentityError>>();
+
+/**
+ * The identity of a TLS peer, read from its certificate's `subjectaltname`;
+ * parsed once per certificate object (a server keeps one per HTTP/2 session,
+ * see src/grpc/session-auth.ts).
+ */
 export function identityFromPeerCertificate(cert: PeerCertificate): Result<PeerIdentity, IdentityError> {
-  return identityFromSubjectAltName(cert.subjectaltname);
+  let identity = identities.get(cert);
+  if (identity === undefined) identities.set(cert, (identity = identityFromSubjectAltName(cert.subjectaltname)));
+  return identity;
 }
 
 /** True when both identities name the same principal. */

@@ -14,6 +14,7 @@ import { queryRecordsHandler } from '../grpc/federation/query-records.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { listAuditEntriesHandler } from '../grpc/federation/audit-handlers.js';
 import { recognizeHandlers } from '../grpc/federation/recognize-handlers.js';
+import { recognizeWireDefinition } from '../grpc/federation/recognize-wire.js';
 import { VerdictSigner } from '../pki/verdict-signer.js';
 import { verifyVerdict } from '../pki/verdict-verify.js';
 import { FanOut } from '../recognition/fan-out.js';
@@ -149,7 +150,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const recognizer = await startRecognition({ config, store, clock, log, directory, agreements, trust, keys: persons.policy.keys, closers });
     const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
     const recognition = recognizeHandlers(recognizer);
-    server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition }), {
+    server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition, recognize: recognizeWireDefinition }), {
       pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons), { direction: 'push' }),
       queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {
         direction: 'query',
