@@ -16,11 +16,22 @@ export interface EchoServer {
   stop(): Promise<void>;
 }
 
-/** Serves echo with `server` TLS files, requiring a client certificate from `caFile`; answers `reply` bytes. */
-export async function startEcho(server: TlsFilePaths, reply: Buffer): Promise<EchoServer> {
+/**
+ * Serves echo with `server` TLS files, requiring a client certificate from
+ * `caFile`; answers `reply` bytes, after `before` resolves when it is given
+ * (e.g. the call's audit entry made durable).
+ */
+export async function startEcho(server: TlsFilePaths, reply: Buffer, before?: () => Promise<unknown>): Promise<EchoServer> {
   const tls = await loadTlsFiles(server);
   const s = new grpc.Server();
-  s.addService(ECHO, { echo: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, reply) });
+  const echo = (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
+    if (!before) return cb(null, reply);
+    before().then(
+      () => cb(null, reply),
+      (e: unknown) => cb({ code: grpc.status.INTERNAL, details: String(e) }),
+    );
+  };
+  s.addService(ECHO, { echo });
   const creds = grpc.ServerCredentials.createSsl(tls.ca, [{ private_key: tls.key, cert_chain: tls.cert }], true);
   const port = await new Promise<number>((resolve, reject) => s.bindAsync('127.0.0.1:0', creds, (e, p) => (e ? reject(e) : resolve(p))));
   return { port, stop: () => new Promise((resolve) => s.tryShutdown(() => resolve())) };
