@@ -3,7 +3,7 @@
  * so replicas never contend; `append` resolves only once its entry is
  * committed, so an answer is sent after its entry is durable. Appends are
  * written in group commits: one statement writes a batch and moves the
- * chain's head, only from the head the batch was linked to, so even two
+ * chain's head, only from the head (seq and hash) the batch was linked to, so even two
  * processes misusing one chain cannot fork it.
  *
  * A few group commits are in flight at once (pipelined): each links to the
@@ -105,7 +105,7 @@ export class AuditLog {
     const last = entries[entries.length - 1]!;
     this.tail = { seq: last.seq, hash: last.hash };
     this.inFlight++;
-    const outcome: Promise<Outcome> = appendIfHead(this.store, this.chain, from.seq, entries).then(
+    const outcome: Promise<Outcome> = appendIfHead(this.store, this.chain, entries).then(
       (written) => (written ? { kind: 'written' } : { kind: 'moved' }),
       (error: unknown) => ({ kind: 'failed', error }),
     );

@@ -63,16 +63,19 @@ const COLUMN_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', '
 
 /**
  * Appends entries and moves the chain's head in ONE statement (atomic without
- * a transaction: one round trip), only if the head is still at `expectedSeq`;
- * returns whether it was (false: nothing was written).
+ * a transaction: one round trip), only if the head is still the entry the
+ * first of them links to — same seq AND same hash, so a batch linked to an
+ * entry that another writer's commit replaced at that seq is refused, never
+ * written as a fork. Returns whether it was written (false: nothing was).
  */
-export async function appendIfHead(q: Queryable, chain: string, expectedSeq: number, entries: readonly AuditEntry[]): Promise<boolean> {
+export async function appendIfHead(q: Queryable, chain: string, entries: readonly AuditEntry[]): Promise<boolean> {
+  const first = entries[0]!;
   const last = entries[entries.length - 1]!;
   const { rowCount } = await q.query(
-    `WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1 AND last_seq = $4 RETURNING 1)
-     INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${SELECT_COLUMNS(5)} WHERE EXISTS (SELECT 1 FROM head)`,
-    [chain, last.seq, last.hash, expectedSeq, ...entryColumns(entries)],
-    'audit_append_if_head',
+    `WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain = $1 AND last_seq = $4 AND last_hash = $5 RETURNING 1)
+     INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${SELECT_COLUMNS(6)} WHERE EXISTS (SELECT 1 FROM head)`,
+    [chain, last.seq, last.hash, first.seq - 1, first.prevHash, ...entryColumns(entries)],
+    'audit_append_if_linked',
   );
   return rowCount === entries.length;
 }

@@ -13,6 +13,7 @@ import { verifyAudit } from '../../../src/audit/audit-verify.js';
 import { listEntries } from '../../../src/audit/audit-entries.js';
 import type { AuditEvent } from '../../../src/core/audit/audit-event.js';
 import { entryHash } from '../../../src/core/audit/entry-hash.js';
+import { appendIfHead } from '../../../src/store/repos/audit-repo.js';
 import { ensureDevCertificates } from '../../../src/pki/dev-certs.js';
 import { createTestStore, type TestStore } from '../../helpers/store-fixture.js';
 
@@ -91,6 +92,16 @@ describe('appending', () => {
     const report = await verifyAudit(t.store);
     expect(report).toMatchObject({ chains: 1, entries: written.length, problems: [] });
     expect(written.map((s) => s.value.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: written.length }, (_, i) => i + 1));
+  });
+
+  it('regression: a batch linked to a head another writer replaced at the same seq is refused, not written as a fork', async () => {
+    const first = await log.append(event(1));
+    const staleHash = 'f'.repeat(64);
+    const forked = { ...event(2), chain: log.chain, seq: first.seq + 1, prevHash: staleHash, hash: entryHash(log.chain, first.seq + 1, staleHash, event(2)) };
+    expect(await appendIfHead(t.store, log.chain, [forked])).toBe(false);
+    const linked = { ...forked, prevHash: first.hash, hash: entryHash(log.chain, first.seq + 1, first.hash, event(2)) };
+    expect(await appendIfHead(t.store, log.chain, [linked])).toBe(true);
+    expect(await verifyAudit(t.store)).toMatchObject({ chains: 1, entries: 2, problems: [] });
   });
 
   it('lists a partner\'s entries by time, a page at a time', async () => {
