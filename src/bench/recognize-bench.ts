@@ -2,8 +2,10 @@
  * `npm run bench:recognize [-- --subjects N --concurrency C --seconds S --rounds R]`:
  *
  * (a) Federation.Recognize calls/s and p50/p99 latency against a bare
- *     grpc-js mutual-TLS echo answering as many bytes as a Recognize answer,
- *     at the same concurrency, in the same run, rounds interleaved (warm,
+ *     grpc-js mutual-TLS echo answering the bytes of a real Recognize answer
+ *     (its client encoding a RecognizeRequest and decoding the answer as the
+ *     Federation client does, so both clients work alike and the ratio
+ *     compares the servers), at the same concurrency, in the same run, rounds interleaved (warm,
  *     cold, echo, warm, …). Warm: the steady state, subjects asked again and
  *     their verdicts served from the cache. Cold: a gateway started for the
  *     round (empty verdict cache) asked each subject once, so every call
@@ -27,7 +29,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULTS } from '../config/defaults.js';
 import { Purpose } from '../gen/credfed/v1/agreement.js';
-import { RecognizeBatchResponse, RecognizeResponse, type FederationClient } from '../gen/credfed/v1/federation.js';
+import { FederationService, RecognizeBatchResponse, RecognizeResponse, type FederationClient, type RecognizeRequest } from '../gen/credfed/v1/federation.js';
 import { RecordCategory, type CreditRecord } from '../gen/credfed/v1/record.js';
 import { IdentifierScheme, SubjectKind } from '../gen/credfed/v1/subject.js';
 import type { SignedVerdict } from '../gen/credfed/v1/verdict.js';
@@ -42,7 +44,7 @@ import { startGateway, type Gateway } from '../server/gateway.js';
 import { cityBClient, cityConfig } from './bench-city.js';
 import { adminQuery, dbUrl } from './bench-database.js';
 import { closedLoopRound, median, round3, summarize, wholeNumberFlags, type Call, type Round } from './bench-stats.js';
-import { echoClient, startEcho } from './mtls-echo.js';
+import { echoClient, startEcho, type EchoCall } from './mtls-echo.js';
 import { printReport, tearDown } from './bench-run.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
@@ -134,9 +136,10 @@ async function main(): Promise<void> {
     const warmClient = await connect(warmGw);
     closers.push(() => warmClient.close());
     const query = (i: number) => ({ identifier: ids[i % ids.length]!, scheme: 0 });
+    const request = (i: number): RecognizeRequest => ({ subject: query(i), purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'bench' });
     const recognize = (c: FederationClient, i: number): Promise<SignedVerdict> =>
       new Promise((resolve, reject) =>
-        c.recognize({ subject: query(i), purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'bench' }, (e, res) => {
+        c.recognize(request(i), (e, res) => {
           if (e) return reject(e);
           const v = res!.verdict;
           if (!v?.verdict || v.verdict.noRecords || v.verdict.basis.length === 0 || !v.jws) return reject(new Error('a verdict without records or signature'));
@@ -181,12 +184,17 @@ async function main(): Promise<void> {
       }
     };
 
-    // The echo answers as many bytes as a Recognize answer (the median over a sample of subjects).
-    const sizes: number[] = [];
-    for (let i = 0; i < 50; i++) sizes.push(RecognizeResponse.encode({ verdict: await recognize(warmClient, i) }).finish().length);
-    const replyBytes = median(sizes);
-    const echo = await startEcho(certs.nodes.city!, Buffer.alloc(replyBytes, 7));
-    const echoer = await echoClient(certs.nodes['city-b']!, echo.port, 'city');
+    // The echo answers the bytes of a real Recognize answer (of median size over a sample of subjects), and its
+    // client encodes a RecognizeRequest and decodes the answer as the Federation client does: both clients do
+    // the same work per call, so the ratio compares what the two servers do.
+    const answers: Buffer[] = [];
+    for (let i = 0; i < 50; i++) answers.push(Buffer.from(RecognizeResponse.encode({ verdict: await recognize(warmClient, i) }).finish()));
+    answers.sort((a, b) => a.length - b.length);
+    const reply = answers[Math.floor(answers.length / 2)]!;
+    const replyBytes = reply.length;
+    const echoOptions = { 'grpc.max_receive_message_length': DEFAULTS.limits.maxAnswerBytes };
+    const echo = await startEcho(certs.nodes.city!, reply);
+    const echoer = await echoClient(certs.nodes['city-b']!, echo.port, 'city', FederationService.recognize, echoOptions);
     closers.push(() => echoer.close(), () => echo.stop());
     // The audited echo enters what the wrapper enters for a Recognize call, on a chain of its own.
     const echoAudit = await AuditLog.open(warmGw.store, { nodeId: 'bench-echo' });
@@ -206,10 +214,14 @@ async function main(): Promise<void> {
         agreementVersion: 1,
         recordsReturned: 4,
       });
-    const audited = await startEcho(certs.nodes.city!, Buffer.alloc(replyBytes, 7), auditedEntry);
-    const auditedEchoer = await echoClient(certs.nodes['city-b']!, audited.port, 'city');
+    const audited = await startEcho(certs.nodes.city!, reply, auditedEntry);
+    const auditedEchoer = await echoClient(certs.nodes['city-b']!, audited.port, 'city', FederationService.recognize, echoOptions);
     closers.push(() => auditedEchoer.close(), () => audited.stop(), () => echoAudit.close());
-    const requestBytes = Buffer.alloc(RecognizeResponse.encode({}).finish().length + 48, 1);
+    // An echo answer is checked as a Recognize answer is (a verdict with its basis and signature).
+    const echoCall = (call: EchoCall<RecognizeRequest, RecognizeResponse>) => async (i: number) => {
+      const res = await call(request(i));
+      if (!res.verdict?.verdict || res.verdict.verdict.basis.length === 0 || !res.verdict.jws) throw new Error('an echo answer without its verdict');
+    };
 
     // Primary-key look-ups of the batch's subjects on the warm gateway's pool.
     const keyOf = new Map((await warmGw.store.query<{ value: string; scheme: number }>('SELECT value, scheme FROM subject_identifiers WHERE value = ANY($1)', [ids.slice(0, BATCH)])).rows.map((r) => [r.value, r.scheme]));
@@ -249,8 +261,8 @@ async function main(): Promise<void> {
         return closedLoopRound(warm, opts, errors);
       },
       cold: () => coldRound(errors),
-      echo: () => closedLoopRound(() => echoer.call(requestBytes), opts, errors),
-      auditedEcho: () => closedLoopRound(() => auditedEchoer.call(requestBytes), opts, errors),
+      echo: () => closedLoopRound(echoCall(echoer.call), opts, errors),
+      auditedEcho: () => closedLoopRound(echoCall(auditedEchoer.call), opts, errors),
     };
     say('warming up (every subject asked, so the warm gateway holds all their verdicts)');
     for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((_, k) => recognize(warmClient, i + k)));
@@ -293,6 +305,7 @@ async function main(): Promise<void> {
           secondsPerRound: SECONDS,
           rounds: ROUNDS,
           answerBytes: replyBytes,
+          echo: 'answers the bytes of a real Recognize answer; its client encodes the request and decodes the answer as the Federation client does',
           postgres: throwaway ? 'throwaway cluster' : 'DATABASE_URL',
           verdictKey: 'RSA 3072, RSA-PSS (PS256)',
           cold: 'a gateway started for each cold round (empty verdict cache); each subject asked once; the round ends after --seconds or when every subject was asked',
