@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { ownEndsOn, severityOf } from '../core/lifecycle/publicity.js';
 import { validateRecord } from '../core/records/validate-record.js';
 import { generateRecords } from '../sample/sample-records.js';
 import { encodeRecord, payloadHash, timestampToIso } from '../store/repos/record-rows.js';
@@ -25,7 +26,7 @@ export interface CopyFiles {
 }
 
 const RECORD_COLUMNS = `subject_id, origin_id, record_id, version, category, status, disclosure,
-                        decision_date, reported_at, received_from, content_hash, payload`;
+                        decision_date, reported_at, received_from, content_hash, payload, severity, ends_on`;
 const TABLES = {
   records: { like: 'records', columns: RECORD_COLUMNS },
   subjects: { like: 'subjects', columns: 'subject_id, kind, name, name_source' },
@@ -84,6 +85,8 @@ export async function prepareCopyFiles(dir: string, originId: string, count: num
           text(originId),
           `\\\\x${payloadHash(payload).toString('hex')}`,
           `\\\\x${payload.toString('hex')}`,
+          severityOf(r),
+          ownEndsOn(r) ?? '\\N',
         ].join('\t'),
       );
     }

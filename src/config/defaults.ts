@@ -37,6 +37,10 @@ export const DEFAULTS = {
     partnerDeadlineMs: 800,
     /** The level rules: DEFAULT_RULES in src/core/verdicts/recognition-rules.ts (kept there, beside their parser). */
   },
+  lifecycle: {
+    /** Records past their publicity are marked expired this often (and at start). The periods: DEFAULT_PUBLICITY in src/core/lifecycle/publicity.ts. */
+    sweepSeconds: 60,
+  },
   grpc: {
     /** Client pings every 30 s so idle streams survive TCP load balancers. */
     keepaliveTimeMs: 30_000,

@@ -2,6 +2,7 @@
 
 import type { Agreement } from '../core/agreements/agreement.js';
 import type { PersonsConfig } from './persons-config.js';
+import type { LifecycleConfig } from './lifecycle-config.js';
 import type { RecognitionConfig } from './recognition-config.js';
 
 export const PARTNER_KINDS = ['child_county', 'parent_city', 'peer_region', 'service_agency'] as const;
@@ -75,6 +76,8 @@ export interface NodeConfig {
   readonly agreements: readonly ConfigAgreement[];
   /** Mutual recognition: verdict signing, validity, partner deadline, level rules (recognition-config.ts). */
   readonly recognition: RecognitionConfig;
+  /** Publicity periods and how often they are applied (lifecycle-config.ts). */
+  readonly lifecycle: LifecycleConfig;
   readonly logLevel: string;
   /** The file the configuration was read from (for messages). */
   readonly source: string;

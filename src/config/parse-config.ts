@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../core/result.js';
 import YAML from 'yaml';
 import { agreementFromObject } from '../core/agreements/parse-agreement.js';
 import { parsePersonsConfig } from './persons-config.js';
+import { parseLifecycleConfig } from './lifecycle-config.js';
 import { parseRecognitionConfig } from './recognition-config.js';
 
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -124,6 +125,7 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     persons: parsePersonsConfig({ get, resolvePath }, problems),
     agreements: parseConfigAgreements(root.agreements, problems),
     recognition: parseRecognitionConfig({ get, resolvePath }, problems),
+    lifecycle: parseLifecycleConfig({ get, resolvePath }, problems),
     logLevel,
     source,
   };

@@ -11,6 +11,7 @@ import type { Agreement, AgreementInForce } from '../core/agreements/agreement.j
 import { visibilityOf } from '../core/agreements/evaluate.js';
 import { applyFieldRules } from '../core/agreements/field-rules.js';
 import type { Clock } from '../core/clock.js';
+import { shanghaiDate } from '../core/lifecycle/publicity.js';
 import { CredfedError } from '../core/errors.js';
 import { detectSchemes, maskIdentifier, normalizeIdentifier, type IdScheme } from '../core/ids/index.js';
 import type { PseudonymKey } from '../core/persons/index.js';
@@ -169,9 +170,4 @@ function identifiersOf(linked: readonly { scheme: number; value: string }[], rec
 function shownSubject(subject: Subject, agreement: Agreement | undefined): Subject {
   if (!agreement) return subject;
   return applyFieldRules(CreditRecord.fromPartial({ subject }), agreement.fields).subject ?? subject;
-}
-
-/** The calendar date in Asia/Shanghai. */
-function shanghaiDate(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }

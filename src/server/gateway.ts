@@ -1,5 +1,6 @@
 import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { PublicitySweeper } from '../lifecycle/publicity-sweeper.js';
 import { AdminService, type StatusResponse } from '../gen/credfed/v1/admin.js';
 import { FederationService } from '../gen/credfed/v1/federation.js';
 import { nodeStatus } from '../grpc/admin-service.js';
@@ -165,6 +166,10 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
     senders.start();
+    // Records past their publicity leave verdicts and query results (lifecycle.*).
+    const sweeper = new PublicitySweeper({ store, rules: config.lifecycle.publicity, sweepSeconds: config.lifecycle.sweepSeconds, clock, log });
+    closers.push(() => sweeper.stop());
+    sweeper.start();
     trust.onChange((change) => {
       server.useTrust(change);
       senders.onTrustChange(change);

@@ -1,3 +1,4 @@
+import { ownEndsOn, severityOf } from '../../core/lifecycle/publicity.js';
 import type { CreditRecord } from '../../gen/credfed/v1/record.js';
 import { enqueue, type OutboxEntry } from './outbox-repo.js';
 import type { Queryable } from './queryable.js';
@@ -140,17 +141,18 @@ async function upsertRows(
   for (const r of rows) (offsets.push(next), (next += r.payload.length));
   await tx.query(
     `INSERT INTO records (subject_id, origin_id, record_id, version, category, status, disclosure,
-                          decision_date, reported_at, received_from, content_hash, payload)
+                          decision_date, reported_at, received_from, content_hash, payload, severity, ends_on)
      SELECT s, o, r, v, c, st, d, dd, ra, $10,
-            substring($11::bytea from (n::int - 1) * 32 + 1 for 32), substring($12::bytea from off for len)
+            substring($11::bytea from (n::int - 1) * 32 + 1 for 32), substring($12::bytea from off for len), sv, eo
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::smallint[], $6::smallint[],
-                   $7::smallint[], $8::date[], $9::timestamptz[], $13::int[], $14::int[])
-            WITH ORDINALITY AS u(s, o, r, v, c, st, d, dd, ra, off, len, n)
+                   $7::smallint[], $8::date[], $9::timestamptz[], $13::int[], $14::int[], $15::smallint[], $16::date[])
+            WITH ORDINALITY AS u(s, o, r, v, c, st, d, dd, ra, off, len, sv, eo, n)
      ON CONFLICT (subject_id, origin_id, record_id) DO UPDATE
        SET version = EXCLUDED.version, category = EXCLUDED.category, status = EXCLUDED.status,
            disclosure = EXCLUDED.disclosure, decision_date = EXCLUDED.decision_date,
            reported_at = EXCLUDED.reported_at, received_from = EXCLUDED.received_from,
-           received_at = now(), content_hash = EXCLUDED.content_hash, payload = EXCLUDED.payload
+           received_at = now(), content_hash = EXCLUDED.content_hash, payload = EXCLUDED.payload,
+           severity = EXCLUDED.severity, ends_on = EXCLUDED.ends_on
        WHERE records.version < EXCLUDED.version`,
     [
       col((r) => r.subjectId),
@@ -167,6 +169,8 @@ async function upsertRows(
       Buffer.concat(col((r) => r.payload)),
       offsets,
       col((r) => r.payload.length),
+      col((r) => severityOf(r.record)),
+      col((r) => ownEndsOn(r.record) ?? null),
     ],
   );
 }
