@@ -1,6 +1,7 @@
 /** Records of chosen category, disclosure class, status and origin, for agreement tests. */
 import { DisclosureClass, RecordCategory, RecordStatus, type CreditRecord } from '../../src/gen/credfed/v1/record.js';
 import { IdentifierScheme, SubjectKind, type Subject } from '../../src/gen/credfed/v1/subject.js';
+import { shanghaiDate } from '../../src/core/lifecycle/publicity.js';
 import { sampleRecord } from '../../src/sample/sample-records.js';
 
 export type Kind = 'licence' | 'penalty' | 'dishonesty';
@@ -26,8 +27,18 @@ export function person(name: string, ric: string): Subject {
   return { kind: SubjectKind.SUBJECT_KIND_NATURAL_PERSON, name, identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: ric, masked: '' }], legalRepresentative: '' };
 }
 
+/** A week before today (Asia/Shanghai): no record made here is past its publicity, whatever day the tests run. */
+const decidedLately = () => shanghaiDate(Date.now() - 7 * 86_400_000);
+
 export function recordOf(subject: Subject, spec: RecordSpec): CreditRecord {
-  const base = { ...sampleRecord(spec.origin, '210100', 0), recordId: spec.id, subject, disclosure: DISCLOSURE[spec.disclosure ?? 'public'], status: STATUS[spec.status ?? 'active'] };
+  const base = {
+    ...sampleRecord(spec.origin, '210100', 0),
+    recordId: spec.id,
+    subject,
+    decisionDate: decidedLately(),
+    disclosure: DISCLOSURE[spec.disclosure ?? 'public'],
+    status: STATUS[spec.status ?? 'active'],
+  };
   switch (spec.kind) {
     case 'licence':
       return {

@@ -55,6 +55,8 @@ export interface NodeSpec {
   readonly agreements?: readonly Record<string, unknown>[];
   /** The `recognition` section; `signing` defaults to the node's verdict-signing certificate when the PKI has one. */
   readonly recognition?: Record<string, unknown>;
+  /** The `lifecycle` section (publicity periods, sweep interval); default: none (the defaults). */
+  readonly lifecycle?: Record<string, unknown>;
 }
 
 /** Writes a node's configuration file and returns its path. */
@@ -78,6 +80,7 @@ export function writeNodeConfig(pki: Pki, dir: string, spec: NodeSpec): string {
     persons: spec.persons ?? testPersonsSection(spec.id),
     agreements: spec.agreements ?? testAgreements(spec.partners),
     ...(pki.certs.verdict[spec.id] || spec.recognition ? { recognition: { ...verdictSigning(pki, spec.id), ...spec.recognition } } : {}),
+    ...(spec.lifecycle ? { lifecycle: spec.lifecycle } : {}),
     log: { level: 'warn' },
   };
   const file = path.join(dir, `${spec.id}-${spec.port}.yaml`);
