@@ -18,6 +18,7 @@ import { ChunkWriter } from '../importer/chunk-writer.js';
 import { createLogger } from '../obs/logger.js';
 import { ensureDevCertificates } from '../pki/dev-certs.js';
 import { generateRecords } from '../sample/sample-records.js';
+import { inForceOn } from './in-force.js';
 import { startGateway, type Gateway } from '../server/gateway.js';
 import { cityBClient, cityConfig } from './bench-city.js';
 import { adminQuery, dbUrl } from './bench-database.js';
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
     say(`seeding ${RECORDS} records`);
     const writer = new ChunkWriter(on.store, []);
     const usccs = new Set<string>();
-    for (const r of generateRecords({ originId: 'city', count: RECORDS })) {
+    const now = Date.now();
+    for (const generated of generateRecords({ originId: 'city', count: RECORDS })) {
+      const r = inForceOn(generated, now);
       if (r.subject!.kind === SubjectKind.SUBJECT_KIND_NATURAL_PERSON) continue;
       const uscc = r.subject!.identifiers.find((id) => id.scheme === IdentifierScheme.IDENTIFIER_SCHEME_USCC)?.value;
       if (!uscc) continue;

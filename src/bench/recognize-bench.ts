@@ -44,6 +44,7 @@ import { startGateway, type Gateway } from '../server/gateway.js';
 import { cityBClient, cityConfig } from './bench-city.js';
 import { adminQuery, dbUrl } from './bench-database.js';
 import { closedLoopRound, median, round3, summarize, wholeNumberFlags, type Call, type Round } from './bench-stats.js';
+import { inForceOn } from './in-force.js';
 import { echoClient, startEcho, type EchoCall } from './mtls-echo.js';
 import { printReport, tearDown } from './bench-run.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
@@ -119,8 +120,9 @@ async function main(): Promise<void> {
     const usccs: string[] = [];
     const dishonest = new Set<string>();
     let records = 0;
+    const now = Date.now();
     for (const { uscc, record: generated } of seedRecords()) {
-      const record = validateRecord(generated, { requireVersion: false }).value!; // normalised, as an import would
+      const record = validateRecord(inForceOn(generated, now), { requireVersion: false }).value!; // normalised, as an import would
       const refused = await writer.add(record);
       if (refused) throw new Error(`a sample record was refused: ${refused.message}`);
       if (usccs[usccs.length - 1] !== uscc) usccs.push(uscc);
