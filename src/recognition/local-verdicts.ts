@@ -20,7 +20,7 @@ import { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { Identifier, Subject } from '../gen/credfed/v1/subject.js';
 import type { SignedVerdict, SubjectQuery, Verdict } from '../gen/credfed/v1/verdict.js';
 import { findIdentifierWith } from '../graph/lookup-subject.js';
-import { recordsInForce, stateOf, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
+import { recordsInForce, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
 import { subjectView } from '../store/repos/subject-view-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
 import { SubjectStateReads } from './state-reads.js';
@@ -92,12 +92,13 @@ export class LocalVerdicts {
     const cached = this.cache.get(key, current, now);
     if (cached) return { signed: cached, subjectNote, state: current };
 
+    // Cached under the state read above: a change committed between that read and this one leaves the
+    // entry keyed by the older state, so the next call recomputes (never the reverse).
     const rows = found ? await recordsInForce(store, found.subjectId) : [];
-    const state = found ? stateOf(rows) : '';
     const body = await this.body(found?.subjectId, rows, asked, purpose, asker, now);
     const signed = signAsNode(signer, body);
-    this.cache.put(key, state, signed, Date.parse(body.validUntil), now);
-    return { signed, subjectNote, state };
+    this.cache.put(key, current, signed, Date.parse(body.validUntil), now);
+    return { signed, subjectNote, state: current };
   }
 
   private async body(subjectId: string | undefined, rows: readonly RecordInForceRow[], asked: Identifier, purpose: number, asker: Asker, now: number): Promise<Verdict> {
