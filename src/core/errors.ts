@@ -103,6 +103,10 @@ export const ERROR_CATALOGUE = {
   QUOTA_EXCEEDED: { status: GrpcCode.RESOURCE_EXHAUSTED, message: 'the agreement quota is spent' },
   QUERY_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'query request is invalid' },
   BATCH_TOO_LARGE: { status: GrpcCode.INVALID_ARGUMENT, message: 'batch holds too many subjects' },
+  // record lifecycle at the origin: repair and revocation
+  RECORD_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such record' },
+  NOT_ORIGIN: { status: GrpcCode.FAILED_PRECONDITION, message: 'only the record\'s origin may change its status' },
+  RECORD_STATUS_REFUSED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the record\'s status cannot be changed so' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },

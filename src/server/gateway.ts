@@ -161,7 +161,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       recognize: unary(gate, 'partner', 'Recognize', recognition.recognize, { direction: 'query', purposeOf: (req: RecognizeRequest) => stated(req) }),
       recognizeBatch: unary(gate, 'partner', 'RecognizeBatch', recognition.recognizeBatch, { direction: 'query', purposeOf: (req: RecognizeBatchRequest) => stated(req) }),
     });
-    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer }));
+    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, notifyOutbox: () => senders.notify() }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 

@@ -21,6 +21,8 @@ export interface AdminDeps {
   readonly status: () => Promise<StatusResponse>;
   /** Recognition for this platform's users; undefined when the node signs no verdicts. */
   readonly recognizer?: Recognizer;
+  /** Wakes the push senders: new outbox rows are waiting. */
+  readonly notifyOutbox?: () => void;
 }
 
 /** The actor recorded for an admin's changes: `admin/<name>` from its certificate. */

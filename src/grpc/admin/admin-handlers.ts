@@ -1,6 +1,6 @@
 /**
  * The Admin service implementation: one handler per RPC (partner-, certificate-,
- * ca-, anchor- and identifier-handlers.ts), each behind the `unary(gate, 'admin', …)` wrapper,
+ * ca-, anchor-, identifier-, agreement-, recognize- and record-handlers.ts), each behind the `unary(gate, 'admin', …)` wrapper,
  * so only admin certificates of this federation may call (a partner
  * certificate → PERMISSION_DENIED / PEER_NOT_ALLOWED).
  */
@@ -15,6 +15,7 @@ import { certificateHandlers } from './certificate-handlers.js';
 import { identifierHandlers } from './identifier-handlers.js';
 import { partnerHandlers } from './partner-handlers.js';
 import { adminRecognizeHandlers } from './recognize-handlers.js';
+import { recordHandlers } from './record-handlers.js';
 
 export type { AdminDeps } from './admin-deps.js';
 
@@ -26,6 +27,7 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
   const ids = identifierHandlers(deps);
   const agreements = agreementHandlers(deps);
   const recognition = adminRecognizeHandlers(deps.recognizer);
+  const records = recordHandlers(deps);
   // The stated purpose and reference go into the audit entry (admins have no agreement to check them against).
   const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
   const admin = <Req, Res>(method: string, handler: (req: Req, ctx: CallContext) => Promise<Res>) => unary<Req, Res>(gate, 'admin', method, handler);
@@ -56,5 +58,6 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     activateAgreement: admin('ActivateAgreement', agreements.activateAgreement),
     recognize: unary(gate, 'admin', 'Recognize', recognition.recognize, { purposeOf: stated }),
     recognizeBatch: unary(gate, 'admin', 'RecognizeBatch', recognition.recognizeBatch, { purposeOf: stated }),
+    changeRecordStatus: admin('ChangeRecordStatus', records.changeRecordStatus),
   };
 }

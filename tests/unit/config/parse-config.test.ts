@@ -10,6 +10,7 @@ import { parseConfig } from '../../../src/config/parse-config.js';
 import { CredfedError } from '../../../src/core/errors.js';
 import { DEFAULT_RULES } from '../../../src/core/verdicts/recognition-rules.js';
 import { DEFAULT_PUBLICITY } from '../../../src/core/lifecycle/publicity.js';
+import { DEFAULT_REPAIR_MINIMUM } from '../../../src/core/lifecycle/status-change.js';
 
 const BASE_DIR = '/etc/credfed';
 const SOURCE = '/etc/credfed/county-a.yaml';
@@ -49,7 +50,7 @@ describe('parseConfig', () => {
       persons: { pseudonymKeys: [], residentIdStorage: 'encrypted', encryptionKeyFile: undefined, mask: DEFAULTS.persons.mask },
       agreements: [],
       recognition: { validitySeconds: 300, partnerDeadlineMs: 800, rules: DEFAULT_RULES },
-      lifecycle: { publicity: DEFAULT_PUBLICITY, sweepSeconds: DEFAULTS.lifecycle.sweepSeconds },
+      lifecycle: { publicity: DEFAULT_PUBLICITY, sweepSeconds: DEFAULTS.lifecycle.sweepSeconds, repairMinimum: DEFAULT_REPAIR_MINIMUM },
       logLevel: DEFAULTS.logLevel,
       source: SOURCE,
     });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLifecycleConfig } from '../../../src/config/lifecycle-config.js';
 import { DEFAULT_PUBLICITY, ownEndsOn, parsePublicityRules, publicityLimits, severityOf, shanghaiDate } from '../../../src/core/lifecycle/publicity.js';
+import { DEFAULT_REPAIR_MINIMUM } from '../../../src/core/lifecycle/status-change.js';
 import { RecordCategory, type CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { sampleRecord } from '../../../src/sample/sample-records.js';
 
@@ -108,12 +109,12 @@ describe('parsePublicityRules and the lifecycle section', () => {
   };
 
   it('defaults: the national maxima, a sweep a minute', () => {
-    expect(section({})).toEqual({ config: { publicity: DEFAULT_PUBLICITY, sweepSeconds: 60 }, problems: [] });
+    expect(section({})).toEqual({ config: { publicity: DEFAULT_PUBLICITY, sweepSeconds: 60, repairMinimum: DEFAULT_REPAIR_MINIMUM }, problems: [] });
   });
 
   it('refuses bad settings with their paths', () => {
     expect(section({ lifecycle: { publicity: [{ category: 'x', months: 1 }], sweepSeconds: 0, every: 1 } }).problems).toEqual([
-      'lifecycle.every: unknown setting (known: publicity, sweepSeconds)',
+      'lifecycle.every: unknown setting (known: publicity, sweepSeconds, repairMinimum)',
       expect.stringMatching(/^lifecycle\.publicity\[0\]\.category: expected one of/),
       'lifecycle.sweepSeconds: expected a whole number from 1 to 86400, found 0',
     ]);

@@ -21,6 +21,7 @@ import {
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { AgreementVersion, Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
 import {
+  CreditRecord,
   DisclosureClass,
   disclosureClassFromJSON,
   disclosureClassToJSON,
@@ -941,6 +942,32 @@ export interface ActivateAgreementRequest {
 export interface ActivateAgreementResponse {
   /** The version now active. */
   agreement?: AgreementVersion | undefined;
+}
+
+/** Request of ChangeRecordStatus. */
+export interface ChangeRecordStatusRequest {
+  /** The record's id at this node (its origin). */
+  recordId: string;
+  /** REPAIRED or REVOKED. */
+  status: RecordStatus;
+  /** Why (required, at most 500 characters). */
+  reason: string;
+  /** Repairs: the reference of the subject's credit commitment (required). */
+  commitmentRef: string;
+  /** The decision date, "YYYY-MM-DD" (Asia/Shanghai); default today. */
+  decidedOn: string;
+  /** The record's origin; default this node (any other is refused: NOT_ORIGIN). */
+  originId: string;
+}
+
+/** Response of ChangeRecordStatus. */
+export interface ChangeRecordStatusResponse {
+  /** The new version as stored and queued. */
+  record?:
+    | CreditRecord
+    | undefined;
+  /** The partners it was queued for. */
+  queuedFor: string[];
 }
 
 function createBaseAdminRecognizeRequest(): AdminRecognizeRequest {
@@ -9086,6 +9113,262 @@ export const ActivateAgreementResponse: MessageFns<ActivateAgreementResponse> = 
   },
 };
 
+function createBaseChangeRecordStatusRequest(): ChangeRecordStatusRequest {
+  return { recordId: "", status: 0, reason: "", commitmentRef: "", decidedOn: "", originId: "" };
+}
+
+export const ChangeRecordStatusRequest: MessageFns<ChangeRecordStatusRequest> = {
+  encode(message: ChangeRecordStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recordId !== "") {
+      writer.uint32(10).string(message.recordId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(16).int32(message.status);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.commitmentRef !== "") {
+      writer.uint32(34).string(message.commitmentRef);
+    }
+    if (message.decidedOn !== "") {
+      writer.uint32(42).string(message.decidedOn);
+    }
+    if (message.originId !== "") {
+      writer.uint32(50).string(message.originId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeRecordStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeRecordStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.commitmentRef = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.decidedOn = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.originId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeRecordStatusRequest {
+    return {
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      status: isSet(object.status) ? recordStatusFromJSON(object.status) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      commitmentRef: isSet(object.commitmentRef)
+        ? globalThis.String(object.commitmentRef)
+        : isSet(object.commitment_ref)
+        ? globalThis.String(object.commitment_ref)
+        : "",
+      decidedOn: isSet(object.decidedOn)
+        ? globalThis.String(object.decidedOn)
+        : isSet(object.decided_on)
+        ? globalThis.String(object.decided_on)
+        : "",
+      originId: isSet(object.originId)
+        ? globalThis.String(object.originId)
+        : isSet(object.origin_id)
+        ? globalThis.String(object.origin_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ChangeRecordStatusRequest): unknown {
+    const obj: any = {};
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.status !== 0) {
+      obj.status = recordStatusToJSON(message.status);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.commitmentRef !== "") {
+      obj.commitmentRef = message.commitmentRef;
+    }
+    if (message.decidedOn !== "") {
+      obj.decidedOn = message.decidedOn;
+    }
+    if (message.originId !== "") {
+      obj.originId = message.originId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeRecordStatusRequest>, I>>(base?: I): ChangeRecordStatusRequest {
+    return ChangeRecordStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeRecordStatusRequest>, I>>(object: I): ChangeRecordStatusRequest {
+    const message = createBaseChangeRecordStatusRequest();
+    message.recordId = object.recordId ?? "";
+    message.status = object.status ?? 0;
+    message.reason = object.reason ?? "";
+    message.commitmentRef = object.commitmentRef ?? "";
+    message.decidedOn = object.decidedOn ?? "";
+    message.originId = object.originId ?? "";
+    return message;
+  },
+};
+
+function createBaseChangeRecordStatusResponse(): ChangeRecordStatusResponse {
+  return { record: undefined, queuedFor: [] };
+}
+
+export const ChangeRecordStatusResponse: MessageFns<ChangeRecordStatusResponse> = {
+  encode(message: ChangeRecordStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.record !== undefined) {
+      CreditRecord.encode(message.record, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.queuedFor) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeRecordStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeRecordStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.record = CreditRecord.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queuedFor.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeRecordStatusResponse {
+    return {
+      record: isSet(object.record) ? CreditRecord.fromJSON(object.record) : undefined,
+      queuedFor: globalThis.Array.isArray(object?.queuedFor)
+        ? object.queuedFor.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.queued_for)
+        ? object.queued_for.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ChangeRecordStatusResponse): unknown {
+    const obj: any = {};
+    if (message.record !== undefined) {
+      obj.record = CreditRecord.toJSON(message.record);
+    }
+    if (message.queuedFor?.length) {
+      obj.queuedFor = message.queuedFor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeRecordStatusResponse>, I>>(base?: I): ChangeRecordStatusResponse {
+    return ChangeRecordStatusResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeRecordStatusResponse>, I>>(object: I): ChangeRecordStatusResponse {
+    const message = createBaseChangeRecordStatusResponse();
+    message.record = (object.record !== undefined && object.record !== null)
+      ? CreditRecord.fromPartial(object.record)
+      : undefined;
+    message.queuedFor = object.queuedFor?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /**
  * The administration service. Only admin certificates (URI SAN
  * spiffe://<federation>/admin/<name>) may call it.
@@ -9403,6 +9686,27 @@ export const AdminService = {
       Buffer.from(AdminRecognizeBatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AdminRecognizeBatchResponse => AdminRecognizeBatchResponse.decode(value),
   },
+  /**
+   * Credit repair (信用修复) and revocation of a record this node originated:
+   * a new version with status REPAIRED or REVOKED, queued for every partner
+   * its records are pushed to (delivered in order, retried until
+   * acknowledged), so the record leaves verdicts and query results wherever
+   * it was sent. A record of another origin is FAILED_PRECONDITION /
+   * NOT_ORIGIN; an unknown one NOT_FOUND / RECORD_NOT_FOUND; one no longer in
+   * force, or a repair before the record's minimum publicity
+   * (lifecycle.repairMinimum), FAILED_PRECONDITION / RECORD_STATUS_REFUSED.
+   */
+  changeRecordStatus: {
+    path: "/credfed.v1.Admin/ChangeRecordStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ChangeRecordStatusRequest): Buffer =>
+      Buffer.from(ChangeRecordStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChangeRecordStatusRequest => ChangeRecordStatusRequest.decode(value),
+    responseSerialize: (value: ChangeRecordStatusResponse): Buffer =>
+      Buffer.from(ChangeRecordStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangeRecordStatusResponse => ChangeRecordStatusResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
@@ -9472,6 +9776,17 @@ export interface AdminServer extends UntypedServiceImplementation {
   recognize: handleUnaryCall<AdminRecognizeRequest, AdminRecognizeResponse>;
   /** Recognize for up to 1,000 subjects; a federated batch asks each partner once. */
   recognizeBatch: handleUnaryCall<AdminRecognizeBatchRequest, AdminRecognizeBatchResponse>;
+  /**
+   * Credit repair (信用修复) and revocation of a record this node originated:
+   * a new version with status REPAIRED or REVOKED, queued for every partner
+   * its records are pushed to (delivered in order, retried until
+   * acknowledged), so the record leaves verdicts and query results wherever
+   * it was sent. A record of another origin is FAILED_PRECONDITION /
+   * NOT_ORIGIN; an unknown one NOT_FOUND / RECORD_NOT_FOUND; one no longer in
+   * force, or a repair before the record's minimum publicity
+   * (lifecycle.repairMinimum), FAILED_PRECONDITION / RECORD_STATUS_REFUSED.
+   */
+  changeRecordStatus: handleUnaryCall<ChangeRecordStatusRequest, ChangeRecordStatusResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -9904,6 +10219,31 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AdminRecognizeBatchResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Credit repair (信用修复) and revocation of a record this node originated:
+   * a new version with status REPAIRED or REVOKED, queued for every partner
+   * its records are pushed to (delivered in order, retried until
+   * acknowledged), so the record leaves verdicts and query results wherever
+   * it was sent. A record of another origin is FAILED_PRECONDITION /
+   * NOT_ORIGIN; an unknown one NOT_FOUND / RECORD_NOT_FOUND; one no longer in
+   * force, or a repair before the record's minimum publicity
+   * (lifecycle.repairMinimum), FAILED_PRECONDITION / RECORD_STATUS_REFUSED.
+   */
+  changeRecordStatus(
+    request: ChangeRecordStatusRequest,
+    callback: (error: ServiceError | null, response: ChangeRecordStatusResponse) => void,
+  ): ClientUnaryCall;
+  changeRecordStatus(
+    request: ChangeRecordStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangeRecordStatusResponse) => void,
+  ): ClientUnaryCall;
+  changeRecordStatus(
+    request: ChangeRecordStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangeRecordStatusResponse) => void,
   ): ClientUnaryCall;
 }
 

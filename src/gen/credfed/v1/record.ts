@@ -403,6 +403,24 @@ export interface DateRange {
 }
 
 /**
+ * A repair (信用修复) or revocation decided at the record's origin: the
+ * version carrying it has status REPAIRED or REVOKED and leaves verdicts and
+ * query results wherever it is received.
+ */
+export interface StatusChange {
+  /** The status the record had before ("ACTIVE" or "DISPUTED"). */
+  previous: RecordStatus;
+  /** The date the origin decided it, "YYYY-MM-DD" in Asia/Shanghai. */
+  decidedOn: string;
+  /** Why (free text, at most 500 characters). */
+  reason: string;
+  /** Repairs: the reference of the credit commitment (信用承诺) the subject made. */
+  commitmentRef: string;
+  /** Who decided: the admin certificate's id at the origin. */
+  decidedBy: string;
+}
+
+/**
  * One version of one credit record, as exchanged between gateways. The common
  * envelope is shared by every category; category-specific fields are in `details`.
  * A record is identified by (origin_id, record_id); versions of it increase
@@ -446,6 +464,13 @@ export interface CreditRecord {
   /** Data source unit (数据来源单位) that supplied the record to the origin. */
   dataSource?:
     | Authority
+    | undefined;
+  /**
+   * Why this version left force at the origin (credit repair or revocation);
+   * absent on the versions that did not.
+   */
+  statusChange?:
+    | StatusChange
     | undefined;
   /** Category-specific details. Exactly one, matching `category`. */
   details?:
@@ -759,6 +784,151 @@ export const DateRange: MessageFns<DateRange> = {
   },
 };
 
+function createBaseStatusChange(): StatusChange {
+  return { previous: 0, decidedOn: "", reason: "", commitmentRef: "", decidedBy: "" };
+}
+
+export const StatusChange: MessageFns<StatusChange> = {
+  encode(message: StatusChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.previous !== 0) {
+      writer.uint32(8).int32(message.previous);
+    }
+    if (message.decidedOn !== "") {
+      writer.uint32(18).string(message.decidedOn);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.commitmentRef !== "") {
+      writer.uint32(34).string(message.commitmentRef);
+    }
+    if (message.decidedBy !== "") {
+      writer.uint32(42).string(message.decidedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatusChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatusChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.previous = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.decidedOn = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.commitmentRef = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.decidedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatusChange {
+    return {
+      previous: isSet(object.previous) ? recordStatusFromJSON(object.previous) : 0,
+      decidedOn: isSet(object.decidedOn)
+        ? globalThis.String(object.decidedOn)
+        : isSet(object.decided_on)
+        ? globalThis.String(object.decided_on)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      commitmentRef: isSet(object.commitmentRef)
+        ? globalThis.String(object.commitmentRef)
+        : isSet(object.commitment_ref)
+        ? globalThis.String(object.commitment_ref)
+        : "",
+      decidedBy: isSet(object.decidedBy)
+        ? globalThis.String(object.decidedBy)
+        : isSet(object.decided_by)
+        ? globalThis.String(object.decided_by)
+        : "",
+    };
+  },
+
+  toJSON(message: StatusChange): unknown {
+    const obj: any = {};
+    if (message.previous !== 0) {
+      obj.previous = recordStatusToJSON(message.previous);
+    }
+    if (message.decidedOn !== "") {
+      obj.decidedOn = message.decidedOn;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.commitmentRef !== "") {
+      obj.commitmentRef = message.commitmentRef;
+    }
+    if (message.decidedBy !== "") {
+      obj.decidedBy = message.decidedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatusChange>, I>>(base?: I): StatusChange {
+    return StatusChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatusChange>, I>>(object: I): StatusChange {
+    const message = createBaseStatusChange();
+    message.previous = object.previous ?? 0;
+    message.decidedOn = object.decidedOn ?? "";
+    message.reason = object.reason ?? "";
+    message.commitmentRef = object.commitmentRef ?? "";
+    message.decidedBy = object.decidedBy ?? "";
+    return message;
+  },
+};
+
 function createBaseCreditRecord(): CreditRecord {
   return {
     originId: "",
@@ -773,6 +943,7 @@ function createBaseCreditRecord(): CreditRecord {
     disclosure: 0,
     status: 0,
     dataSource: undefined,
+    statusChange: undefined,
     details: undefined,
   };
 }
@@ -814,6 +985,9 @@ export const CreditRecord: MessageFns<CreditRecord> = {
     }
     if (message.dataSource !== undefined) {
       Authority.encode(message.dataSource, writer.uint32(98).fork()).join();
+    }
+    if (message.statusChange !== undefined) {
+      StatusChange.encode(message.statusChange, writer.uint32(106).fork()).join();
     }
     switch (message.details?.$case) {
       case "licence":
@@ -953,6 +1127,14 @@ export const CreditRecord: MessageFns<CreditRecord> = {
             message.dataSource = Authority.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.statusChange = StatusChange.decode(reader, reader.uint32());
+            continue;
+          }
           case 20: {
             if (tag !== 162) {
               break;
@@ -1066,6 +1248,11 @@ export const CreditRecord: MessageFns<CreditRecord> = {
         : isSet(object.data_source)
         ? Authority.fromJSON(object.data_source)
         : undefined,
+      statusChange: isSet(object.statusChange)
+        ? StatusChange.fromJSON(object.statusChange)
+        : isSet(object.status_change)
+        ? StatusChange.fromJSON(object.status_change)
+        : undefined,
       details: isSet(object.licence)
         ? { $case: "licence", value: LicenceDetails.fromJSON(object.licence) }
         : isSet(object.penalty)
@@ -1132,6 +1319,9 @@ export const CreditRecord: MessageFns<CreditRecord> = {
     if (message.dataSource !== undefined) {
       obj.dataSource = Authority.toJSON(message.dataSource);
     }
+    if (message.statusChange !== undefined) {
+      obj.statusChange = StatusChange.toJSON(message.statusChange);
+    }
     if (message.details?.$case === "licence") {
       obj.licence = LicenceDetails.toJSON(message.details.value);
     } else if (message.details?.$case === "penalty") {
@@ -1178,6 +1368,9 @@ export const CreditRecord: MessageFns<CreditRecord> = {
     message.status = object.status ?? 0;
     message.dataSource = (object.dataSource !== undefined && object.dataSource !== null)
       ? Authority.fromPartial(object.dataSource)
+      : undefined;
+    message.statusChange = (object.statusChange !== undefined && object.statusChange !== null)
+      ? StatusChange.fromPartial(object.statusChange)
       : undefined;
     switch (object.details?.$case) {
       case "licence": {
