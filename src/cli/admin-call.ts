@@ -8,6 +8,7 @@ import { reasonOf } from '../grpc/to-grpc-error.js';
 import { clientCredentials } from '../pki/grpc-credentials.js';
 import { loadTlsFiles } from '../pki/tls-files.js';
 import { readManifest } from '../up/manifest.js';
+import { UsageError } from './command.js';
 
 export interface AdminTarget {
   readonly federation: string;
@@ -61,4 +62,22 @@ export function remoteError(e: unknown): CredfedError {
   const reason = reasonOf(se);
   if (reason && reason in ERROR_CATALOGUE) return new CredfedError(reason as ErrorCode, se.details);
   return new CredfedError('UNAVAILABLE', se.details || se.message || String(e));
+}
+
+/**
+ * The gateway an admin command talks to: --config FILE with --cert/--key (an
+ * admin certificate), or a node of the local federation `credfed up` recorded
+ * under --data-dir (default .credfed), --node naming it (default the first).
+ */
+export function adminTargetOf(values: Record<string, string | boolean | string[] | undefined>): AdminTarget {
+  if (typeof values.config === 'string') {
+    if (typeof values.cert !== 'string' || typeof values.key !== 'string') throw new UsageError('--config needs --cert and --key (an admin certificate)');
+    if (values.node !== undefined) throw new UsageError('--node goes with the local federation (--data-dir), not --config');
+    return targetFromConfig(values.config, values.cert, values.key);
+  }
+  const nodes = targetsFromManifest(typeof values['data-dir'] === 'string' ? values['data-dir'] : '.credfed');
+  const wanted = typeof values.node === 'string' ? values.node : undefined;
+  const target = wanted ? nodes.find((n) => n.nodeId === wanted) : nodes[0];
+  if (!target) throw new CredfedError('NOT_FOUND', `no node "${wanted}" in the local federation (nodes: ${nodes.map((n) => n.nodeId).join(', ')})`);
+  return target;
 }

@@ -15,8 +15,9 @@ import { agreementCommands } from './commands/agreement/index.js';
 import { auditCommands } from './commands/audit/index.js';
 import { verdictCommands } from './commands/verdict/index.js';
 import { recognizeCommand } from './commands/recognize.js';
+import { recordCommands } from './commands/record/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -12,7 +12,7 @@ import { contractScheme } from '../../core/records/identifier-scheme.js';
 import type { IdScheme } from '../../core/ids/index.js';
 import type { Recognition, SignedVerdict, SubjectError } from '../../gen/credfed/v1/verdict.js';
 import { MAX_BATCH } from '../../recognition/recognizer.js';
-import { adminUnary, remoteError, targetFromConfig, targetsFromManifest, withAdminClient, type AdminTarget } from '../admin-call.js';
+import { adminTargetOf, adminUnary, remoteError, withAdminClient } from '../admin-call.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { formatRecognition, recognitionJson } from './recognize-view.js';
 
@@ -90,7 +90,7 @@ EXAMPLES
     const scheme = values.scheme;
     if (scheme !== undefined && !(SCHEMES as readonly unknown[]).includes(scheme)) throw new UsageError(`--scheme must be one of ${SCHEMES.join(', ')}`);
     const schemeValue = typeof scheme === 'string' ? contractScheme(scheme as IdScheme) : 0;
-    const target = resolveTarget(values);
+    const target = adminTargetOf(values);
     const request = {
       subjects: positionals.map((identifier) => ({ identifier, scheme: schemeValue })),
       purpose,
@@ -128,19 +128,6 @@ function purposeOf(value: string | boolean | undefined): number {
   const i = (PURPOSES as readonly string[]).indexOf(value);
   if (i < 0) throw new UsageError(`--purpose must be one of ${PURPOSES.join(', ')} (found "${value}")`);
   return i + 1;
-}
-
-function resolveTarget(values: Record<string, string | boolean | undefined>): AdminTarget {
-  if (typeof values.config === 'string') {
-    if (typeof values.cert !== 'string' || typeof values.key !== 'string') throw new UsageError('--config needs --cert and --key (an admin certificate)');
-    if (values.node !== undefined) throw new UsageError('--node goes with the local federation (--data-dir), not --config');
-    return targetFromConfig(values.config, values.cert, values.key);
-  }
-  const nodes = targetsFromManifest(typeof values['data-dir'] === 'string' ? values['data-dir'] : '.credfed');
-  const wanted = typeof values.node === 'string' ? values.node : undefined;
-  const target = wanted ? nodes.find((n) => n.nodeId === wanted) : nodes[0];
-  if (!target) throw new CredfedError('NOT_FOUND', `no node "${wanted}" in the local federation (nodes: ${nodes.map((n) => n.nodeId).join(', ')})`);
-  return target;
 }
 
 /** Writes every signed verdict received; returns the files. */
