@@ -6,6 +6,7 @@
  */
 import YAML from 'yaml';
 import { err, ok, type Result } from '../result.js';
+import { shanghaiDate } from '../lifecycle/publicity.js';
 import {
   CATEGORY_NAMES,
   DIRECTIONS,
@@ -232,7 +233,7 @@ class Problems {
     const s = String(v);
     if (DATE.test(s)) {
       const d = new Date(`${s}T00:00:00+08:00`);
-      if (Number.isNaN(d.getTime()) || new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10) !== s) {
+      if (Number.isNaN(d.getTime()) || shanghaiDate(d.getTime()) !== s) {
         this.add(path, `"${s}" is not a calendar date`);
         return undefined;
       }
