@@ -102,6 +102,16 @@ async function main(): Promise<void> {
 
     const certs = await ensureDevCertificates({ dir: path.join(work, 'certs'), federation: 'bench', nodes: ['city', 'county-a'], admins: [] });
     const cityPort = 20000 + (process.pid % 20000);
+    // Both sides decide the exchange under the agreement that governs it (deny by default): the
+    // city lets the county push to it, the county lets the city receive (pull) its records.
+    const agreement = (partner: string, direction: 'push' | 'pull') => ({
+      agreement: 'bench-county-a',
+      parties: { partners: [partner] },
+      valid: { from: '2020-01-01', until: '2099-12-31' },
+      directions: [direction],
+      categories: ['all'],
+      disclosure: ['public', 'conditional', 'not_shared'],
+    });
     const nodeDoc = (id: 'city' | 'county-a', port: number, url: string, partners: object[]) => ({
       node: { id, federation: 'bench' },
       listen: `127.0.0.1:${port}`,
@@ -109,6 +119,7 @@ async function main(): Promise<void> {
       tls: { ca: certs.nodes[id]!.caFile, cert: certs.nodes[id]!.certFile, key: certs.nodes[id]!.keyFile },
       persons: { pseudonymKeys: persons.pseudonymKeys, encryptionKeyFile: persons.encryptionKeyFile },
       partners,
+      agreements: [id === 'city' ? agreement('county-a', 'push') : agreement('city', 'pull')],
     });
     const cityFile = path.join(work, 'city.yaml');
     const countyFile = path.join(work, 'county.yaml');
