@@ -18,7 +18,6 @@ import { Purpose } from '../../../src/gen/credfed/v1/agreement.js';
 import type { FederationClient, QueryRecordsResponse, RecognizeResponse } from '../../../src/gen/credfed/v1/federation.js';
 import { RecordStatus, type CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { CreditLevel, type Verdict } from '../../../src/gen/credfed/v1/verdict.js';
-import { reasonOf } from '../../../src/grpc/to-grpc-error.js';
 import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { createLogger } from '../../../src/obs/logger.js';
 import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
@@ -27,6 +26,7 @@ import { loadTlsFiles } from '../../../src/pki/tls-files.js';
 import { startGateway, type Gateway } from '../../../src/server/gateway.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
 import { createPki, FEDERATION, federationClientAs, freePort, waitFor, writeNodeConfig, type NodeSpec, type Pki } from '../../helpers/federation-fixture.js';
+import { refusal } from '../../helpers/grpc-refusal.js';
 import { newUscc } from '../../helpers/id-codes.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 
@@ -66,14 +66,6 @@ const change = (id: string, req: Partial<ChangeRecordStatusRequest>): Promise<Ch
   const full: ChangeRecordStatusRequest = { recordId: '', status: 0, reason: '', commitmentRef: '', decidedOn: '', originId: '', ...req };
   return new Promise((resolve, reject) => admin.changeRecordStatus(full, (e, r) => (e ? reject(e) : resolve(r!))));
 };
-async function refusal(p: Promise<unknown>): Promise<{ code: grpc.status; reason: string | undefined; details: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return { code: (e as grpc.ServiceError).code, reason: reasonOf(e), details: (e as grpc.ServiceError).details };
-  }
-  throw new Error('the call succeeded');
-}
 const cityVerdict = () =>
   new Promise<Verdict>((resolve, reject) =>
     asCityB.recognize({ subject: { identifier: FIRM, scheme: 0 }, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'repair' }, (e: grpc.ServiceError | null, r?: RecognizeResponse) =>

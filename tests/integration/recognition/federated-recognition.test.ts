@@ -16,7 +16,6 @@ import { AdminClient, type AdminRecognizeBatchResponse, type AdminRecognizeRespo
 import type { FederationClient, RecognizeBatchResponse, RecognizeResponse } from '../../../src/gen/credfed/v1/federation.js';
 import { RecordCategory, RecordStatus } from '../../../src/gen/credfed/v1/record.js';
 import { CreditLevel, type Recognition, type SubjectQuery } from '../../../src/gen/credfed/v1/verdict.js';
-import { reasonOf } from '../../../src/grpc/to-grpc-error.js';
 import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { createLogger } from '../../../src/obs/logger.js';
 import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
@@ -28,6 +27,7 @@ import { verifyVerdict } from '../../../src/pki/verdict-verify.js';
 import { startGateway, type Gateway } from '../../../src/server/gateway.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
 import { createPki, FEDERATION, federationClientAs, freePort, waitFor, writeNodeConfig, type NodeSpec, type Pki } from '../../helpers/federation-fixture.js';
+import { refusal } from '../../helpers/grpc-refusal.js';
 import { newUscc } from '../../helpers/id-codes.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
 
@@ -78,14 +78,6 @@ async function adminOf(id: string): Promise<AdminClient> {
 type Unary<Req, Res> = (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, res: Res) => void) => grpc.ClientUnaryCall;
 function call<C, Req, Res>(client: C, method: Unary<Req, Res>, req: Req): Promise<Res> {
   return new Promise((resolve, reject) => method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (e, res) => (e ? reject(e) : resolve(res))));
-}
-async function refusal(p: Promise<unknown>): Promise<{ code: grpc.status; reason: string | undefined; details: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return { code: (e as grpc.ServiceError).code, reason: reasonOf(e), details: (e as grpc.ServiceError).details };
-  }
-  throw new Error('the call succeeded');
 }
 
 const uscc = (identifier: string): SubjectQuery => ({ identifier, scheme: 0 });
