@@ -41,6 +41,12 @@ export const DEFAULTS = {
     /** Records past their publicity are marked expired this often (and at start). The periods: DEFAULT_PUBLICITY in src/core/lifecycle/publicity.ts. */
     sweepSeconds: 60,
   },
+  feed: {
+    /** Feed events (Subscribe) are kept this long; a subscriber further behind pulls in full. */
+    retainDays: 30,
+    /** How often a caught-up feed stream looks for new events. */
+    pollMs: 200,
+  },
   grpc: {
     /** Client pings every 30 s so idle streams survive TCP load balancers. */
     keepaliveTimeMs: 30_000,

@@ -19,6 +19,12 @@ export interface PartnerConfig {
   /** Whether this partner may deliver records that originated at another platform. */
   readonly relay: boolean;
   /**
+   * Whether this node follows the partner's change feed (Subscribe): stores
+   * the records it delivers and keeps its cursor. parseConfig always sets it;
+   * optional for a PartnerConfig built from the registry (read it as `subscribe ?? false`).
+   */
+  readonly subscribe?: boolean;
+  /**
    * Administrative division code prefixes (2, 4 or 6 digits) the partner's
    * platform covers: a federated recognition asks the partners covering a
    * USCC's division code first (never excludes the others). parseConfig
@@ -78,6 +84,8 @@ export interface NodeConfig {
   readonly recognition: RecognitionConfig;
   /** Publicity periods and how often they are applied (lifecycle-config.ts). */
   readonly lifecycle: LifecycleConfig;
+  /** Change feeds (Subscribe): how long events are kept and how often caught-up streams look for new ones. */
+  readonly feed: { readonly retainDays: number; readonly pollMs: number };
   readonly logLevel: string;
   /** The file the configuration was read from (for messages). */
   readonly source: string;

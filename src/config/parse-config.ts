@@ -126,6 +126,10 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     agreements: parseConfigAgreements(root.agreements, problems),
     recognition: parseRecognitionConfig({ get, resolvePath }, problems),
     lifecycle: parseLifecycleConfig({ get, resolvePath }, problems),
+    feed: {
+      retainDays: int('feed.retainDays', DEFAULTS.feed.retainDays, 1, 3650),
+      pollMs: int('feed.pollMs', DEFAULTS.feed.pollMs, 10, 60_000),
+    },
     logLevel,
     source,
   };
@@ -170,8 +174,11 @@ function parsePartners(raw: unknown, nodeId: string, problems: string[]): Partne
       if (hp.error) problems.push(`${at}.endpoint: ${hp.error}`);
       else endpoint = p.endpoint as string;
     } else if (push === true) problems.push(`${at}.endpoint: required when push is true`);
+    const subscribe = p.subscribe ?? false;
+    if (typeof subscribe !== 'boolean') problems.push(`${at}.subscribe: expected true or false`);
+    else if (subscribe && endpoint === undefined && p.endpoint === undefined) problems.push(`${at}.endpoint: required when subscribe is true`);
     const divisions = parseDivisions(`${at}.divisions`, p.divisions, problems);
-    return [{ id, kind, endpoint, push: push === true, relay: relay === true, divisions }];
+    return [{ id, kind, endpoint, push: push === true, relay: relay === true, subscribe: subscribe === true, divisions }];
   });
 }
 

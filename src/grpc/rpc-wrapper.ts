@@ -216,6 +216,38 @@ export function bidi<Req, Res>(
   };
 }
 
+/**
+ * Wraps a server-streaming handler: as `bidi`, with the request checked
+ * (malformed: PROTOCOL_VIOLATION) and decided against the caller's agreement
+ * first. The handler writes until it resolves or `ctx.signal` aborts (the
+ * caller cancelled, or was cut off: the stream has then already ended with
+ * the refusal).
+ */
+export function serverStream<Req, Res>(
+  gate: Gatekeeper,
+  access: Access,
+  method: string,
+  handler: (call: grpc.ServerWritableStream<Req, Res>, ctx: CallContext) => Promise<void>,
+  policy: CallPolicy<Req> = {},
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const guard = new CallGuard(gate, method, access);
+    guard.onFinish = (e) => (e ? call.emit('error', e) : call.end());
+    Promise.resolve()
+      .then(() => {
+        const malformed = malformedReason(call.request);
+        const ctx = guard.admit(call, needOf(policy, malformed ? undefined : call.request));
+        if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
+        call.on('cancelled', () => guard.cancelled());
+        return guard.entered().then(() => handler(call, ctx));
+      })
+      .then(
+        () => guard.finish(),
+        (e: unknown) => guard.fail(e),
+      );
+  };
+}
+
 /** What every wrapper does around one call: admit the caller, enforce its agreement, audit, watch for its cut-off, finish exactly once. */
 class CallGuard {
   onFinish: (e: grpc.ServiceError | undefined, res?: unknown) => void = () => undefined;
@@ -277,6 +309,14 @@ class CallGuard {
     this.finished = true;
     this.unwatch.forEach((u) => u());
     this.onFinish(e, res);
+  }
+
+  /** The caller went away: tell the handler (ctx.signal) and stop watching. */
+  cancelled(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.unwatch.forEach((u) => u());
+    this.abort.abort(new CredfedError('UNAVAILABLE', 'the caller cancelled the call'));
   }
 
   /** Fails the call after entering the refusal in the audit log (when the caller is known). */

@@ -8,6 +8,9 @@
  * state changed). Every node sweeps the records it holds, its own and those
  * it received, so a record leaves every platform that holds it.
  *
+ * Each sweep also prunes the change feed (Subscribe) of events older than
+ * `feed.retainDays`: a subscriber further behind is told to pull in full.
+ *
  * Rows stored before migration 0012 have their lifecycle columns filled in
  * first, a page at a time. Replicas on one store may sweep together: every
  * statement is idempotent.
@@ -16,6 +19,7 @@ import type { Clock } from '../core/clock.js';
 import { ownEndsOn, publicityLimits, severityOf, shanghaiDate, type PublicityLimit, type PublicityRule } from '../core/lifecycle/publicity.js';
 import { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { Logger } from '../obs/logger.js';
+import { pruneFeed } from '../store/repos/feed-repo.js';
 import { expirePastPublicity, fillLifecycle, unreadLifecycleRows } from '../store/repos/lifecycle-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
 
@@ -27,6 +31,8 @@ export interface SweeperParts {
   readonly sweepSeconds: number;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Feed events are kept this many days; unset: never pruned. */
+  readonly feedRetainDays?: number;
 }
 
 export class PublicitySweeper {
@@ -62,6 +68,11 @@ export class PublicitySweeper {
     await this.fillUnread();
     const expired = await expirePastPublicity(this.parts.store, shanghaiDate(this.parts.clock.now().getTime()), this.limits);
     if (expired > 0) this.parts.log.info({ count: expired }, 'records past their publicity marked expired');
+    const retain = this.parts.feedRetainDays;
+    if (retain !== undefined) {
+      const pruned = await pruneFeed(this.parts.store, new Date(this.parts.clock.now().getTime() - retain * 86_400_000));
+      if (pruned > 0) this.parts.log.info({ count: pruned }, 'feed events past feed.retainDays pruned');
+    }
     return expired;
   }
 

@@ -22,7 +22,7 @@ import { FanOut } from '../recognition/fan-out.js';
 import { LocalVerdicts, type LocalVerdictsDeps } from '../recognition/local-verdicts.js';
 import { PartnerClients } from '../recognition/partner-clients.js';
 import { Recognizer } from '../recognition/recognizer.js';
-import { bidi, unary, type AuditSink } from '../grpc/rpc-wrapper.js';
+import { bidi, serverStream, unary, type AuditSink } from '../grpc/rpc-wrapper.js';
 import { withSafeDeserializers } from '../grpc/safe-deserialize.js';
 import { createLogger, type Logger } from '../obs/logger.js';
 import { createMetrics, type Metrics } from '../obs/metrics.js';
@@ -33,6 +33,8 @@ import { loadTlsFiles } from '../pki/tls-files.js';
 import { listAllPartners, seedFromConfig } from '../store/repos/partners-repo.js';
 import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
+import { FeedFollower } from '../feed/feed-follower.js';
+import { subscribeHandler } from '../grpc/federation/subscribe-handler.js';
 import { loadPersonsProtection } from '../persons/persons-protection.js';
 import { pushWireDefinition } from '../sync/push-wire.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
@@ -160,14 +162,30 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       listAuditEntries: unary(gate, 'partner', 'ListAuditEntries', listAuditEntriesHandler(store)),
       recognize: unary(gate, 'partner', 'Recognize', recognition.recognize, { direction: 'query', purposeOf: (req: RecognizeRequest) => stated(req) }),
       recognizeBatch: unary(gate, 'partner', 'RecognizeBatch', recognition.recognizeBatch, { direction: 'query', purposeOf: (req: RecognizeBatchRequest) => stated(req) }),
+      // The feed sends records to the partner: it needs an agreement that lets the partner receive (pull).
+      subscribe: serverStream(gate, 'partner', 'Subscribe', subscribeHandler({ config, store, persons, clock }), { direction: 'pull' }),
     });
-    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, notifyOutbox: () => senders.notify() }));
+    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, notifyOutbox: () => senders.notify() }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
     senders.start();
+    // Partners' change feeds this node follows (partners[].subscribe), stored as they arrive.
+    const feedClients = new PartnerClients(config, trust);
+    closers.push(() => feedClients.close());
+    const follower = new FeedFollower({
+      config,
+      store,
+      directory,
+      clients: feedClients,
+      persons,
+      log,
+      ...(agreementGate ? { agreementFor: (p: PartnerConfig) => agreementGate.recheck(p, { direction: 'push' }).agreement } : {}),
+    });
+    closers.push(() => follower.stop());
+    follower.start();
     // Records past their publicity leave verdicts and query results (lifecycle.*).
-    const sweeper = new PublicitySweeper({ store, rules: config.lifecycle.publicity, sweepSeconds: config.lifecycle.sweepSeconds, clock, log });
+    const sweeper = new PublicitySweeper({ store, rules: config.lifecycle.publicity, sweepSeconds: config.lifecycle.sweepSeconds, clock, log, feedRetainDays: config.feed.retainDays });
     closers.push(() => sweeper.stop());
     sweeper.start();
     trust.onChange((change) => {

@@ -46,7 +46,7 @@ export interface NodeSpec {
   readonly id: string;
   readonly port: number;
   readonly store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>;
-  readonly partners: readonly { id: string; kind: string; port?: number; push?: boolean; relay?: boolean; divisions?: string[] }[];
+  readonly partners: readonly { id: string; kind: string; port?: number; push?: boolean; relay?: boolean; subscribe?: boolean; divisions?: string[] }[];
   readonly sync?: Record<string, number>;
   readonly limits?: Record<string, number>;
   /** The `persons` section; default: the shared test federation key and a fresh encryption key (person-keys.ts). */
@@ -57,6 +57,8 @@ export interface NodeSpec {
   readonly recognition?: Record<string, unknown>;
   /** The `lifecycle` section (publicity periods, sweep interval); default: none (the defaults). */
   readonly lifecycle?: Record<string, unknown>;
+  /** The `feed` section (retainDays, pollMs); default: none. */
+  readonly feed?: Record<string, number>;
 }
 
 /** Writes a node's configuration file and returns its path. */
@@ -73,6 +75,7 @@ export function writeNodeConfig(pki: Pki, dir: string, spec: NodeSpec): string {
       ...(p.port ? { endpoint: `127.0.0.1:${p.port}` } : {}),
       ...(p.push !== undefined ? { push: p.push } : {}),
       ...(p.relay !== undefined ? { relay: p.relay } : {}),
+      ...(p.subscribe !== undefined ? { subscribe: p.subscribe } : {}),
       ...(p.divisions ? { divisions: p.divisions } : {}),
     })),
     sync: { pollMs: 50, leaseSeconds: 3, maxBackoffMs: 500, ...spec.sync },
@@ -81,6 +84,7 @@ export function writeNodeConfig(pki: Pki, dir: string, spec: NodeSpec): string {
     agreements: spec.agreements ?? testAgreements(spec.partners),
     ...(pki.certs.verdict[spec.id] || spec.recognition ? { recognition: { ...verdictSigning(pki, spec.id), ...spec.recognition } } : {}),
     ...(spec.lifecycle ? { lifecycle: spec.lifecycle } : {}),
+    ...(spec.feed ? { feed: spec.feed } : {}),
     log: { level: 'warn' },
   };
   const file = path.join(dir, `${spec.id}-${spec.port}.yaml`);

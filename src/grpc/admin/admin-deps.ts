@@ -9,6 +9,7 @@ import type { CaContext } from '../../ca/ca-context.js';
 import { unlockCa, type UnlockedCa } from '../../ca/ca-unlock.js';
 import { readPassphraseFile } from '../../ca/passphrase-file.js';
 import type { StatusResponse } from '../../gen/credfed/v1/admin.js';
+import type { PersonsProtection } from '../../persons/persons-protection.js';
 import type { Recognizer } from '../../recognition/recognizer.js';
 import type { Store } from '../../store/store.js';
 import type { CallContext } from '../rpc-wrapper.js';
@@ -21,6 +22,8 @@ export interface AdminDeps {
   readonly status: () => Promise<StatusResponse>;
   /** Recognition for this platform's users; undefined when the node signs no verdicts. */
   readonly recognizer?: Recognizer;
+  /** Natural persons' keys (the feed resolves watched identity numbers); absent: none configured. */
+  readonly persons?: PersonsProtection;
   /** Wakes the push senders: new outbox rows are waiting. */
   readonly notifyOutbox?: () => void;
 }

@@ -6,7 +6,9 @@
  */
 import type { AdminServer } from '../../gen/credfed/v1/admin.js';
 import { purposeName } from '../../core/agreements/evaluate.js';
-import { unary, type CallContext, type Gatekeeper } from '../rpc-wrapper.js';
+import { NO_PERSON_KEYS } from '../../persons/persons-protection.js';
+import { watchFeedHandler } from '../federation/subscribe-handler.js';
+import { serverStream, unary, type CallContext, type Gatekeeper } from '../rpc-wrapper.js';
 import type { AdminDeps } from './admin-deps.js';
 import { agreementHandlers } from './agreement-handlers.js';
 import { anchorHandlers } from './anchor-handlers.js';
@@ -59,5 +61,6 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     recognize: unary(gate, 'admin', 'Recognize', recognition.recognize, { purposeOf: stated }),
     recognizeBatch: unary(gate, 'admin', 'RecognizeBatch', recognition.recognizeBatch, { purposeOf: stated }),
     changeRecordStatus: admin('ChangeRecordStatus', records.changeRecordStatus),
+    watchFeed: serverStream(gate, 'admin', 'WatchFeed', watchFeedHandler({ ...deps, persons: deps.persons ?? NO_PERSON_KEYS })),
   };
 }

@@ -6,19 +6,17 @@
  * natural persons' numbers masked (or in clear only where the agreement says
  * so) before the answer is serialised.
  */
+import { disclosureFor, EVERYTHING_VISIBLE } from '../../agreements/disclose-records.js';
 import type { NodeConfig } from '../../config/node-config.js';
-import type { Agreement } from '../../core/agreements/agreement.js';
 import { visibilityOf } from '../../core/agreements/evaluate.js';
-import { applyFieldRules } from '../../core/agreements/field-rules.js';
 import { CredfedError } from '../../core/errors.js';
-import { maskIdentifier, type IdScheme } from '../../core/ids/index.js';
+import type { IdScheme } from '../../core/ids/index.js';
 import { coreScheme } from '../../core/records/identifier-scheme.js';
 import type { QueryRecordsRequest, QueryRecordsResponse } from '../../gen/credfed/v1/federation.js';
 import { CreditRecord } from '../../gen/credfed/v1/record.js';
-import { IdentifierScheme, type Identifier, type Subject } from '../../gen/credfed/v1/subject.js';
+import { IdentifierScheme, type Subject } from '../../gen/credfed/v1/subject.js';
 import { findIdentifier } from '../../graph/lookup-subject.js';
 import type { PersonsProtection } from '../../persons/persons-protection.js';
-import { revealNumbers } from '../../persons/reveal-numbers.js';
 import { subjectView, type SubjectViewRow } from '../../store/repos/subject-view-repo.js';
 import { visibleRecords } from '../../store/repos/visible-records-repo.js';
 import type { Store } from '../../store/store.js';
@@ -51,24 +49,22 @@ export function queryRecordsHandler(deps: QueryDeps) {
     const page = await visibleRecords(
       deps.store,
       [subject.subjectId, ...subject.mergedSubjectIds],
-      { ...(agreement ? visibilityOf(agreement) : EVERYTHING), sides: [deps.config.nodeId, ctx.partner?.id ?? ''] },
+      { ...(agreement ? visibilityOf(agreement) : EVERYTHING_VISIBLE), sides: [deps.config.nodeId, ctx.partner?.id ?? ''] },
       { pageSize: req.pageSize === 0 ? undefined : req.pageSize, pageToken: req.pageToken === '' ? undefined : req.pageToken },
     );
     const records = page.items.map((row) => CreditRecord.decode(row.payload));
-    const clear = agreement?.personIds === 'clear' ? await revealNumbers(deps.store, deps.persons.sealKey, pseudonymsIn(subject, records)) : new Map<string, string>();
+    const pseudonyms = subject.identifiers.flatMap((id) => (id.scheme === PSEUDONYM ? [id.value] : []));
+    const disclosure = await disclosureFor(deps.store, deps.persons, mask, agreement, records, pseudonyms);
     ctx.audit.recordsReturned = records.length;
     return {
-      subject: shown(subjectMessage(subject, records), agreement, clear, mask),
-      records: records.map((r) => ({ ...applyFieldRules(r, agreement?.fields ?? []), subject: shown(r.subject, agreement, clear, mask) })),
+      subject: disclosure.subject(subjectMessage(subject, records)),
+      records: records.map((r) => disclosure.record(r)),
       nextPageToken: page.nextPageToken ?? '',
       agreementId: ctx.agreement?.agreement.id ?? '',
       agreementVersion: ctx.agreement?.version ?? 0,
     };
   };
 }
-
-/** With agreements switched off (benchmarks only): everything shareable. */
-const EVERYTHING = { categories: [1, 2, 3, 4, 5, 6, 7, 8], disclosures: [1, 2, 3], thirdParty: true };
 
 /** The stored subject; a pseudonym gets the masked form its records carry. */
 function subjectMessage(s: SubjectViewRow, records: readonly CreditRecord[]): Subject {
@@ -80,25 +76,4 @@ function subjectMessage(s: SubjectViewRow, records: readonly CreditRecord[]): Su
     identifiers: s.identifiers.map((id) => ({ scheme: id.scheme, value: id.value, masked: masked.get(id.value) ?? '' })),
     legalRepresentative: '',
   };
-}
-
-function pseudonymsIn(subject: SubjectViewRow, records: readonly CreditRecord[]): string[] {
-  const all = new Set<string>();
-  for (const id of subject.identifiers) if (id.scheme === PSEUDONYM) all.add(id.value);
-  for (const r of records) for (const id of r.subject?.identifiers ?? []) if (id.scheme === PSEUDONYM) all.add(id.value);
-  return [...all];
-}
-
-/**
- * A subject as the caller may see it: field rules on its name and legal
- * representative, and a natural person's number added in clear (with its
- * masked form) when the agreement allows it and this node holds it.
- */
-function shown(subject: Subject | undefined, agreement: Agreement | undefined, clear: ReadonlyMap<string, string>, mask: { keepFirst: number; keepLast: number }): Subject | undefined {
-  if (!subject) return undefined;
-  const ruled = applyFieldRules(CreditRecord.fromPartial({ subject }), agreement?.fields ?? []).subject ?? subject;
-  const numbers = new Set(ruled.identifiers.flatMap((id) => (id.scheme === PSEUDONYM && clear.has(id.value) ? [clear.get(id.value)!] : [])));
-  if (numbers.size === 0) return ruled;
-  const added: Identifier[] = [...numbers].map((n) => ({ scheme: IdentifierScheme.IDENTIFIER_SCHEME_RESIDENT_ID, value: n, masked: maskIdentifier(n, mask) }));
-  return { ...ruled, identifiers: [...ruled.identifiers, ...added] };
 }

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -20,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { AgreementVersion, Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
+import { WatchFeedRequest, WatchFeedResponse } from "./feed.js";
 import {
   CreditRecord,
   DisclosureClass,
@@ -9707,6 +9710,19 @@ export const AdminService = {
       Buffer.from(ChangeRecordStatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ChangeRecordStatusResponse => ChangeRecordStatusResponse.decode(value),
   },
+  /**
+   * This gateway's own change feed, unfiltered (credfed watch): as
+   * Federation.Subscribe, without an agreement.
+   */
+  watchFeed: {
+    path: "/credfed.v1.Admin/WatchFeed" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchFeedRequest): Buffer => Buffer.from(WatchFeedRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchFeedRequest => WatchFeedRequest.decode(value),
+    responseSerialize: (value: WatchFeedResponse): Buffer => Buffer.from(WatchFeedResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchFeedResponse => WatchFeedResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
@@ -9787,6 +9803,11 @@ export interface AdminServer extends UntypedServiceImplementation {
    * (lifecycle.repairMinimum), FAILED_PRECONDITION / RECORD_STATUS_REFUSED.
    */
   changeRecordStatus: handleUnaryCall<ChangeRecordStatusRequest, ChangeRecordStatusResponse>;
+  /**
+   * This gateway's own change feed, unfiltered (credfed watch): as
+   * Federation.Subscribe, without an agreement.
+   */
+  watchFeed: handleServerStreamingCall<WatchFeedRequest, WatchFeedResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -10245,6 +10266,16 @@ export interface AdminClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ChangeRecordStatusResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * This gateway's own change feed, unfiltered (credfed watch): as
+   * Federation.Subscribe, without an agreement.
+   */
+  watchFeed(request: WatchFeedRequest, options?: Partial<CallOptions>): ClientReadableStream<WatchFeedResponse>;
+  watchFeed(
+    request: WatchFeedRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchFeedResponse>;
 }
 
 export const AdminClient = makeGenericClientConstructor(AdminService, "credfed.v1.Admin") as unknown as {

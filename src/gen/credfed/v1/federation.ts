@@ -12,8 +12,10 @@ import {
   Client,
   type ClientDuplexStream,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
   type handleBidiStreamingCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -23,6 +25,7 @@ import {
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
 import { AuditEntry } from "./audit.js";
+import { SubscribeRequest, SubscribeResponse } from "./feed.js";
 import { CreditRecord } from "./record.js";
 import { IdentifierScheme, identifierSchemeFromJSON, identifierSchemeToJSON, Subject } from "./subject.js";
 import { SignedVerdict, SubjectError, SubjectQuery } from "./verdict.js";
@@ -1950,6 +1953,29 @@ export const FederationService = {
       Buffer.from(RecognizeBatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RecognizeBatchResponse => RecognizeBatchResponse.decode(value),
   },
+  /**
+   * This gateway's change feed (issue 8), for a partner whose agreement lets
+   * it receive records (direction pull; re-checked while the stream runs).
+   * From an empty cursor: first every record in force the agreement lets the
+   * caller receive (a full pull, kind SNAPSHOT) and a snapshot_end, then the
+   * changes as they are stored: new records and versions, disputes, repairs,
+   * revocations, expiries, and the level changes of watched subjects.
+   * Categories, disclosure classes and field rules of the agreement apply.
+   * Every message after the full pull carries the cursor to resume after it:
+   * a stream resumed from it misses nothing and repeats nothing. A malformed
+   * cursor is INVALID_ARGUMENT / CURSOR_INVALID; one older than the retained
+   * history (feed.retainDays) FAILED_PRECONDITION / CURSOR_EXPIRED: subscribe
+   * again with an empty cursor.
+   */
+  subscribe: {
+    path: "/credfed.v1.Federation/Subscribe" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: SubscribeRequest): Buffer => Buffer.from(SubscribeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubscribeRequest => SubscribeRequest.decode(value),
+    responseSerialize: (value: SubscribeResponse): Buffer => Buffer.from(SubscribeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubscribeResponse => SubscribeResponse.decode(value),
+  },
 } as const;
 
 export interface FederationServer extends UntypedServiceImplementation {
@@ -1993,6 +2019,21 @@ export interface FederationServer extends UntypedServiceImplementation {
   recognize: handleUnaryCall<RecognizeRequest, RecognizeResponse>;
   /** Recognize for up to 1,000 subjects in one call, one result per subject. */
   recognizeBatch: handleUnaryCall<RecognizeBatchRequest, RecognizeBatchResponse>;
+  /**
+   * This gateway's change feed (issue 8), for a partner whose agreement lets
+   * it receive records (direction pull; re-checked while the stream runs).
+   * From an empty cursor: first every record in force the agreement lets the
+   * caller receive (a full pull, kind SNAPSHOT) and a snapshot_end, then the
+   * changes as they are stored: new records and versions, disputes, repairs,
+   * revocations, expiries, and the level changes of watched subjects.
+   * Categories, disclosure classes and field rules of the agreement apply.
+   * Every message after the full pull carries the cursor to resume after it:
+   * a stream resumed from it misses nothing and repeats nothing. A malformed
+   * cursor is INVALID_ARGUMENT / CURSOR_INVALID; one older than the retained
+   * history (feed.retainDays) FAILED_PRECONDITION / CURSOR_EXPIRED: subscribe
+   * again with an empty cursor.
+   */
+  subscribe: handleServerStreamingCall<SubscribeRequest, SubscribeResponse>;
 }
 
 export interface FederationClient extends Client {
@@ -2097,6 +2138,26 @@ export interface FederationClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RecognizeBatchResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * This gateway's change feed (issue 8), for a partner whose agreement lets
+   * it receive records (direction pull; re-checked while the stream runs).
+   * From an empty cursor: first every record in force the agreement lets the
+   * caller receive (a full pull, kind SNAPSHOT) and a snapshot_end, then the
+   * changes as they are stored: new records and versions, disputes, repairs,
+   * revocations, expiries, and the level changes of watched subjects.
+   * Categories, disclosure classes and field rules of the agreement apply.
+   * Every message after the full pull carries the cursor to resume after it:
+   * a stream resumed from it misses nothing and repeats nothing. A malformed
+   * cursor is INVALID_ARGUMENT / CURSOR_INVALID; one older than the retained
+   * history (feed.retainDays) FAILED_PRECONDITION / CURSOR_EXPIRED: subscribe
+   * again with an empty cursor.
+   */
+  subscribe(request: SubscribeRequest, options?: Partial<CallOptions>): ClientReadableStream<SubscribeResponse>;
+  subscribe(
+    request: SubscribeRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<SubscribeResponse>;
 }
 
 export const FederationClient = makeGenericClientConstructor(FederationService, "credfed.v1.Federation") as unknown as {

@@ -1,0 +1,180 @@
+/**
+ * Following partners' change feeds (partners[].subscribe): for each such
+ * partner, a Subscribe stream from the cursor this node stored last (empty
+ * the first time: a full pull), whose records are checked as pushed records
+ * are (validity, the partner's agreement, persons) and stored, in one
+ * transaction with the cursor of the last message they came with. So a
+ * follower stopped at any point resumes exactly after what it stored. A
+ * cursor the partner no longer serves (CURSOR_EXPIRED) is forgotten and the
+ * next stream pulls in full. Streams that fail are opened again with backoff.
+ *
+ * The records received are stored, not forwarded; a repair or revocation
+ * that arrives changes this node's own verdicts at once, and the records
+ * state of the subject, so verdicts it cached from partners are asked again.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
+import type { Agreement } from '../core/agreements/agreement.js';
+import { CredfedError } from '../core/errors.js';
+import type { SubscribeResponse } from '../gen/credfed/v1/feed.js';
+import type { CreditRecord } from '../gen/credfed/v1/record.js';
+import { reasonOf as grpcReasonOf } from '../grpc/to-grpc-error.js';
+import type { Logger } from '../obs/logger.js';
+import type { PartnerDirectory } from '../partners/partner-directory.js';
+import type { PersonsProtection } from '../persons/persons-protection.js';
+import type { PartnerClients } from '../recognition/partner-clients.js';
+import { applyRecords } from '../store/repos/apply-records.js';
+import { clearFeedCursor, loadFeedCursor, saveFeedCursor } from '../store/repos/feed-repo.js';
+import { insertPersonIdentities } from '../store/repos/person-identities-repo.js';
+import type { Store } from '../store/store.js';
+import { checkBatch } from '../sync/commit-batch.js';
+
+/** Records stored per transaction at most. */
+const FLUSH_RECORDS = 500;
+/** A partial batch is stored after this long without more. */
+const FLUSH_MS = 20;
+const MIN_BACKOFF_MS = 200;
+
+export interface FollowerParts {
+  readonly config: NodeConfig;
+  readonly store: Store;
+  readonly directory: PartnerDirectory;
+  readonly clients: PartnerClients;
+  readonly persons: PersonsProtection;
+  /** The agreement under which the partner may deliver records to us (direction push); throws the refusal. Undefined: not enforced. */
+  readonly agreementFor?: (partner: PartnerConfig) => Agreement | undefined;
+  readonly log: Logger;
+}
+
+export class FeedFollower {
+  private readonly follows: Follow[] = [];
+
+  constructor(private readonly parts: FollowerParts) {}
+
+  start(): void {
+    for (const partner of this.parts.config.partners) {
+      if (!partner.subscribe) continue;
+      const follow = new Follow(this.parts, partner);
+      this.follows.push(follow);
+      follow.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.follows.map((f) => f.stop()));
+  }
+}
+
+/** One partner's feed, followed until stopped. */
+class Follow {
+  private stopped = false;
+  private call: grpc.ClientReadableStream<SubscribeResponse> | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly parts: FollowerParts,
+    private readonly partner: PartnerConfig,
+  ) {
+    this.log = parts.log.child({ feedOf: partner.id });
+  }
+
+  start(): void {
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.call?.cancel();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = MIN_BACKOFF_MS;
+    while (!this.stopped) {
+      const delivered = await this.follow().then(
+        (n) => n,
+        (e: unknown) => this.failed(e),
+      );
+      if (this.stopped) return;
+      backoff = delivered > 0 ? MIN_BACKOFF_MS : Math.min(backoff * 2, this.parts.config.sync.maxBackoffMs);
+      await new Promise((r) => setTimeout(r, backoff).unref());
+    }
+  }
+
+  /** One stream, until it ends; resolves with the records it stored. */
+  private async follow(): Promise<number> {
+    const entry = this.parts.directory.get(this.partner.id);
+    const endpoint = entry?.endpoint ?? this.partner.endpoint;
+    if (!entry || entry.status !== 'active' || !endpoint) throw new CredfedError('PEER_NOT_ALLOWED', `partner "${this.partner.id}" is not an active partner with an endpoint`);
+    const cursor = (await loadFeedCursor(this.parts.store, this.partner.id)) ?? '';
+    const client = this.parts.clients.get({ ...entry, endpoint });
+    const call = client.subscribe({ cursor, categories: [], watch: [] });
+    this.call = call;
+    this.log.info({ resumed: cursor !== '' }, 'following the partner feed');
+    let stored = 0;
+    let pending: { record: CreditRecord }[] = [];
+    let pendingCursor = '';
+    let timer: NodeJS.Timeout | undefined;
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const records = pending.map((p) => p.record);
+      const at = pendingCursor;
+      pending = [];
+      pendingCursor = '';
+      if (records.length === 0 && at === '') return flushing;
+      flushing = flushing.then(async () => {
+        stored += await this.store(records, at);
+      });
+      flushing.catch(() => call.cancel());
+      return flushing;
+    };
+    await new Promise<void>((resolve, reject) => {
+      call.on('data', (m: SubscribeResponse) => {
+        if (m.event?.$case === 'record' && m.event.value.record) pending.push({ record: m.event.value.record });
+        if (m.cursor !== '') pendingCursor = m.cursor;
+        if (pending.length >= FLUSH_RECORDS || m.event?.$case === 'snapshotEnd' || m.event?.$case === 'caughtUp') void flush();
+        else timer ??= setTimeout(() => void flush(), FLUSH_MS);
+      });
+      call.on('error', (e) => void flush().then(() => reject(e), reject));
+      call.on('end', () => void flush().then(resolve, reject));
+    });
+    return stored;
+  }
+
+  /** Stores the records and moves the cursor, in one transaction. */
+  private async store(records: readonly CreditRecord[], cursor: string): Promise<number> {
+    if (records.length === 0) {
+      await saveFeedCursor(this.parts.store, this.partner.id, cursor);
+      return 0;
+    }
+    const agreement = this.parts.agreementFor?.(this.partner);
+    const checked = checkBatch(this.partner, records.map((record, i) => ({ seq: i + 1, record })), this.parts.persons, agreement);
+    for (const item of checked.items) if (item.rejection) this.log.warn({ recordId: item.rejection.recordId, reason: item.rejection.reason, field: item.rejection.field }, 'feed record refused');
+    const valid = checked.items.flatMap((item) => (item.rejection ? [] : [item]));
+    return this.parts.store.transaction(async (tx) => {
+      await insertPersonIdentities(tx, valid.flatMap((v) => v.identities));
+      const outcomes = await applyRecords(tx, valid.map((v) => v.record), { receivedFrom: this.partner.id, assignVersions: false, outboxPartners: [] });
+      if (cursor !== '') await saveFeedCursor(tx, this.partner.id, cursor);
+      return outcomes.filter((o) => o === 'accepted').length;
+    });
+  }
+
+  private async failed(e: unknown): Promise<number> {
+    if (this.stopped) return 0;
+    const reason = reasonOf(e);
+    if (reason === 'CURSOR_EXPIRED') {
+      this.log.warn({}, 'the partner no longer keeps the events after our cursor: pulling in full');
+      await clearFeedCursor(this.parts.store, this.partner.id);
+      return 1;
+    }
+    this.log.warn({ err: e, reason }, 'the partner feed stream ended; opening it again');
+    return 0;
+  }
+}
+
+function reasonOf(e: unknown): string | undefined {
+  return e instanceof CredfedError ? e.code : grpcReasonOf(e);
+}

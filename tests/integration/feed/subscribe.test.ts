@@ -1,0 +1,278 @@
+// Change feeds (issue 8, point 4) across four real gateways over loopback
+// mutual TLS: two counties push to the city; the neighbouring city (city-b)
+// follows the city's feed (partners[].subscribe) and also reads it raw as a
+// partner. From an empty cursor a subscriber gets a full pull, then live
+// changes; one that disconnects and resumes from its cursor misses nothing
+// and sees nothing twice; a revocation at a county changes the neighbour's
+// federated verdict within 5 seconds; a follower stopped during a repair
+// catches up when it is back; watched subjects report level changes; bad
+// cursors and filters are refused, changing nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { AdminClient, type AdminRecognizeResponse, type ChangeRecordStatusRequest, type ChangeRecordStatusResponse } from '../../../src/gen/credfed/v1/admin.js';
+import { Purpose } from '../../../src/gen/credfed/v1/agreement.js';
+import { FeedEventKind } from '../../../src/gen/credfed/v1/feed.js';
+import type { FederationClient } from '../../../src/gen/credfed/v1/federation.js';
+import { RecordStatus, type CreditRecord, type RecordCategory } from '../../../src/gen/credfed/v1/record.js';
+import { CreditLevel, type Recognition } from '../../../src/gen/credfed/v1/verdict.js';
+import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
+import { createLogger } from '../../../src/obs/logger.js';
+import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
+import { clientCredentials } from '../../../src/pki/grpc-credentials.js';
+import { loadTlsFiles } from '../../../src/pki/tls-files.js';
+import { startGateway, type Gateway } from '../../../src/server/gateway.js';
+import { pruneFeed } from '../../../src/store/repos/feed-repo.js';
+import { enterprise, recordOf } from '../../helpers/agreement-records.js';
+import { FeedReader } from '../../helpers/feed-reader.js';
+import { createPki, FEDERATION, federationClientAs, freePort, waitFor, writeNodeConfig, type NodeSpec, type Pki } from '../../helpers/federation-fixture.js';
+import { refusal } from '../../helpers/grpc-refusal.js';
+import { newUscc } from '../../helpers/id-codes.js';
+import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
+
+const NODES = ['county-a', 'county-b', 'city', 'city-b'];
+const FIRM = newUscc();
+const { SNAPSHOT, NEW, REVOKED, REPAIRED } = {
+  SNAPSHOT: FeedEventKind.FEED_EVENT_KIND_SNAPSHOT,
+  NEW: FeedEventKind.FEED_EVENT_KIND_NEW,
+  REVOKED: FeedEventKind.FEED_EVENT_KIND_REVOKED,
+  REPAIRED: FeedEventKind.FEED_EVENT_KIND_REPAIRED,
+};
+const ACTIVE = RecordStatus.RECORD_STATUS_ACTIVE;
+
+let pki: Pki;
+let dir: string;
+const stores = new Map<string, TestStoreConfig>();
+const ports = new Map<string, number>();
+const files = new Map<string, string>();
+const gateways = new Map<string, Gateway>();
+const admins = new Map<string, AdminClient>();
+let asCityB: FederationClient;
+const readers: FeedReader[] = [];
+
+function spec(id: string): NodeSpec {
+  const port = ports.get(id)!;
+  const store = stores.get(id)!;
+  const p = (pid: string, kind: string, extra: Record<string, unknown> = {}) => ({ id: pid, kind, port: ports.get(pid)!, ...extra });
+  const feed = { pollMs: 50 };
+  switch (id) {
+    case 'county-a':
+    case 'county-b':
+      return { id, port, store, feed, partners: [p('city', 'parent_city', { push: true })] };
+    case 'city':
+      return { id, port, store, feed, partners: [p('county-a', 'child_county'), p('county-b', 'child_county'), p('city-b', 'peer_region', { relay: true })] };
+    default:
+      // city-b follows the city's feed and may store the third-party (county) records it carries.
+      return { id, port, store, feed, partners: [p('city', 'peer_region', { relay: true, subscribe: true })], recognition: { partnerDeadlineMs: 1500 } };
+  }
+}
+
+async function start(id: string): Promise<Gateway> {
+  const gw = await startGateway(loadConfig(files.get(id)!, {}), { log: createLogger({ level: 'error', node: id }) });
+  gateways.set(id, gw);
+  return gw;
+}
+
+async function adminOf(id: string): Promise<AdminClient> {
+  const tls = await loadTlsFiles(pki.certs.admins.ops!);
+  return new AdminClient(`127.0.0.1:${ports.get(id)}`, clientCredentials(tls, { federation: FEDERATION, kind: 'partner', id }), { 'grpc.ssl_target_name_override': id });
+}
+
+async function importAt(id: string, records: CreditRecord[]): Promise<void> {
+  const gw = gateways.get(id)!;
+  const writer = new ChunkWriter(gw.store, ['city'], loadPersonsProtection(gw.config.persons));
+  for (const r of records) expect(await writer.add(r)).toBeUndefined();
+  await writer.flush();
+  gw.notifyOutbox();
+}
+
+const change = (id: string, req: Partial<ChangeRecordStatusRequest>): Promise<ChangeRecordStatusResponse> => {
+  const admin = admins.get(id)!;
+  const full: ChangeRecordStatusRequest = { recordId: '', status: 0, reason: '', commitmentRef: '', decidedOn: '', originId: '', ...req };
+  return new Promise((resolve, reject) => admin.changeRecordStatus(full, (e, r) => (e ? reject(e) : resolve(r!))));
+};
+const revoke = (recordId: string) => change('county-a', { recordId, status: RecordStatus.RECORD_STATUS_REVOKED, reason: '列入决定已被依法撤销' });
+
+const federated = (identifier: string): Promise<Recognition> =>
+  new Promise((resolve, reject) =>
+    admins.get('city-b')!.recognize(
+      { subject: { identifier, scheme: 0 }, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'feed', federated: true },
+      (e: grpc.ServiceError | null, r?: AdminRecognizeResponse) => (e ? reject(e) : resolve(r!.recognition!)),
+    ),
+  );
+const statusAt = async (id: string, recordId: string) =>
+  (await gateways.get(id)!.store.query<{ status: number; version: string }>('SELECT status, version FROM records WHERE record_id = $1', [recordId])).rows[0];
+
+function read(req: Parameters<FederationClient['subscribe']>[0] extends infer R ? Partial<R & object> : never = {}): FeedReader {
+  const r = new FeedReader(asCityB, req);
+  readers.push(r);
+  return r;
+}
+const firm = (uscc: string) => enterprise('沈阳示例物流有限公司', uscc);
+const dishonesty = (uscc: string, id: string) => recordOf(firm(uscc), { origin: 'county-a', id, kind: 'dishonesty' });
+
+beforeAll(async () => {
+  pki = await createPki(NODES, { verdictSigners: NODES });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-feed-'));
+  for (const id of NODES) {
+    stores.set(id, await createTestStoreConfig());
+    ports.set(id, await freePort());
+  }
+  for (const id of NODES) files.set(id, writeNodeConfig(pki, dir, spec(id)));
+  for (const id of NODES) await start(id);
+  for (const id of NODES) admins.set(id, await adminOf(id));
+  asCityB = await federationClientAs(pki.certs.nodes['city-b']!, 'city', ports.get('city')!);
+  await importAt('county-a', [dishonesty(FIRM, 'a-1')]);
+  await importAt('county-b', [recordOf(firm(FIRM), { origin: 'county-b', id: 'b-1', kind: 'penalty' })]);
+  await waitFor(async () => (await statusAt('city', 'a-1')) && (await statusAt('city', 'b-1')), 30_000, 'both county records at the city');
+}, 180_000);
+
+afterAll(async () => {
+  for (const r of readers) r.close();
+  asCityB?.close();
+  for (const a of admins.values()) a.close();
+  for (const gw of gateways.values()) await gw.stop();
+  for (const s of stores.values()) await s.cleanup();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('change feeds', () => {
+  it('from an empty cursor: every record allowed (full pull), then changes as they are stored', async () => {
+    const feed = read();
+    await feed.until('the full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    const end = feed.messages.findIndex((m) => m.event?.$case === 'snapshotEnd');
+    const pulled = feed.messages.slice(0, end);
+    expect(pulled.every((m) => m.cursor === '' && m.event?.$case === 'record' && m.event.value.kind === SNAPSHOT)).toBe(true);
+    expect(feed.records().slice(0, end).sort()).toEqual([`a-1@1:${ACTIVE}/${SNAPSHOT}`, `b-1@1:${ACTIVE}/${SNAPSHOT}`]);
+    expect(feed.messages[end]!.event).toEqual({ $case: 'snapshotEnd', value: { records: 2 } });
+    expect(feed.messages[end]!.cursor).toMatch(/^c1\./);
+    await feed.until('caught up', (ms) => ms.some((m) => m.event?.$case === 'caughtUp'));
+
+    const other = newUscc();
+    await importAt('county-a', [dishonesty(other, 'a-2')]);
+    await feed.until('the new dishonesty-list entry', () => feed.records().includes(`a-2@1:${ACTIVE}/${NEW}`));
+    const entry = feed.messages.find((m) => m.event?.$case === 'record' && m.event.value.record!.recordId === 'a-2')!;
+    expect(entry.cursor).toMatch(/^c1\./);
+    if (entry.event?.$case !== 'record') throw new Error('a record');
+    expect(entry.event.value.record!.originId).toBe('county-a');
+    expect(entry.event.value.storedAt).toBeDefined();
+  });
+
+  it('a subscriber that resumes from its cursor misses nothing and sees nothing twice', async () => {
+    // A reference subscriber reads without interruption from the same point.
+    const first = read();
+    await first.until('the full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    const from = first.lastCursor();
+    first.close();
+    const reference = read({ cursor: from });
+    const interrupted = read({ cursor: from });
+    const ids = ['r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6'];
+    const subject = newUscc();
+    await importAt('county-a', [dishonesty(subject, 'r-1'), dishonesty(subject, 'r-2')]);
+    await interrupted.until('the first changes', () => interrupted.records().length >= 2);
+    interrupted.close();
+    // While it is away: more records, and a revocation of one it has seen.
+    await importAt('county-a', ids.slice(2).map((id) => dishonesty(subject, id)));
+    await revoke('r-1');
+    await reference.until('every change at the reference subscriber', () => reference.records().length === 7);
+    const resumed = read({ cursor: interrupted.lastCursor() });
+    await resumed.until('the changes missed', () => interrupted.records().length + resumed.records().length >= 7);
+    await new Promise((r) => setTimeout(r, 500)); // nothing more may come
+    const seen = [...interrupted.records(), ...resumed.records()];
+    expect(seen).toEqual(reference.records());
+    expect(new Set(seen).size).toBe(7);
+    expect(seen).toContain(`r-1@2:${RecordStatus.RECORD_STATUS_REVOKED}/${REVOKED}`);
+    expect(reference.records().filter((r) => r.startsWith('r-')).map((r) => r.split('@')[0]).sort()).toEqual([...ids, 'r-1'].sort());
+  });
+
+  it("a revocation at a county changes the neighbour's federated verdict within 5 seconds", async () => {
+    const subject = newUscc();
+    await importAt('county-a', [dishonesty(subject, 'f-1')]);
+    await waitFor(async () => (await federated(subject)).level === CreditLevel.CREDIT_LEVEL_DISHONEST, 15_000, 'the dishonesty entry in the federated answer');
+    // Asked again: the partners' verdicts now come from city-b's cache.
+    expect((await federated(subject)).level).toBe(CreditLevel.CREDIT_LEVEL_DISHONEST);
+    await revoke('f-1');
+    const after = (await waitFor(async () => {
+      const r = await federated(subject);
+      return r.level !== CreditLevel.CREDIT_LEVEL_DISHONEST ? r : undefined;
+    }, 5_000, 'the federated verdict at the neighbour to change'))!;
+    expect(after.partial).toBe(false);
+    expect(after.verdicts.map((v) => v.verdict!.issuer)).toEqual(['city-b', 'city']);
+    expect(after.verdicts.every((v) => v.verdict!.basis.every((b) => b.recordId !== 'f-1'))).toBe(true);
+    // The follower stored the revocation: city-b's own verdict no longer counts the record either.
+    expect(await statusAt('city-b', 'f-1')).toEqual({ status: RecordStatus.RECORD_STATUS_REVOKED, version: '2' });
+  });
+
+  it('a follower stopped during a repair catches up when it is back', async () => {
+    const subject = newUscc();
+    const r = recordOf(firm(subject), { origin: 'county-a', id: 'p-9', kind: 'penalty' });
+    if (r.details?.$case !== 'penalty') throw new Error('a penalty');
+    await importAt('county-a', [{ ...r, decisionDate: '2025-01-06', publicity: undefined, details: { $case: 'penalty', value: { ...r.details.value, severity: 2 } } }]);
+    await waitFor(async () => (await statusAt('city-b', 'p-9'))?.status === ACTIVE, 15_000, 'the penalty at city-b');
+    await gateways.get('city-b')!.stop();
+    await change('county-a', { recordId: 'p-9', status: RecordStatus.RECORD_STATUS_REPAIRED, reason: '已完成整改', commitmentRef: 'CN-9' });
+    await waitFor(async () => (await statusAt('city', 'p-9'))?.status === RecordStatus.RECORD_STATUS_REPAIRED, 15_000, 'the repair at the city');
+    await start('city-b');
+    admins.get('city-b')!.close();
+    admins.set('city-b', await adminOf('city-b'));
+    await waitFor(async () => (await statusAt('city-b', 'p-9'))?.status === RecordStatus.RECORD_STATUS_REPAIRED, 15_000, 'the repair at city-b after its restart');
+    expect(await statusAt('city-b', 'p-9')).toEqual({ status: RecordStatus.RECORD_STATUS_REPAIRED, version: '2' });
+  });
+
+  it('watched subjects: their level now, then each change', async () => {
+    const subject = newUscc();
+    await importAt('county-a', [dishonesty(subject, 'w-1')]);
+    await waitFor(async () => (await statusAt('city', 'w-1'))?.status === ACTIVE, 15_000, 'the entry at the city');
+    const first = read();
+    await first.until('the full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    first.close();
+    const feed = read({ cursor: first.lastCursor(), watch: [{ identifier: subject.toLowerCase(), scheme: 0 }] });
+    await feed.until('the baseline', (ms) => ms.some((m) => m.event?.$case === 'levelChange'));
+    expect(feed.messages[0]!.event).toMatchObject({
+      $case: 'levelChange',
+      value: { subject: { identifier: subject.toLowerCase() }, previous: CreditLevel.CREDIT_LEVEL_UNSPECIFIED, level: CreditLevel.CREDIT_LEVEL_DISHONEST },
+    });
+    await revoke('w-1');
+    await feed.until('the level change', (ms) => ms.filter((m) => m.event?.$case === 'levelChange').length === 2);
+    const moved = feed.messages.filter((m) => m.event?.$case === 'levelChange')[1]!;
+    expect(moved.event).toMatchObject({ $case: 'levelChange', value: { previous: CreditLevel.CREDIT_LEVEL_DISHONEST } });
+    if (moved.event?.$case !== 'levelChange') throw new Error('a level change');
+    expect(moved.event.value.level).not.toBe(CreditLevel.CREDIT_LEVEL_DISHONEST);
+    expect(moved.cursor).toMatch(/^c1\./);
+  });
+
+  it('bad cursors and filters are refused with the reason', async () => {
+    const ended = async (req: Parameters<typeof read>[0]) => {
+      const e = await read(req).end();
+      if (e === 'end') throw new Error('the stream ended without an error');
+      return { code: e.code, reason: (await refusal(Promise.reject(e))).reason, details: e.details };
+    };
+    expect(await ended({ cursor: 'not-a-cursor' })).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'CURSOR_INVALID' });
+    expect(await ended({ cursor: 'c1.' + Buffer.from('12:x').toString('base64url') })).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'CURSOR_INVALID' });
+    expect(await ended({ categories: [42 as RecordCategory] })).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'FEED_FILTER_INVALID' });
+    const many = Array.from({ length: 1001 }, () => ({ identifier: FIRM, scheme: 0 }));
+    const tooMany = await ended({ watch: many });
+    expect(tooMany).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'FEED_FILTER_INVALID' });
+    expect(tooMany.details).toContain('1000');
+    const broken = FIRM.slice(0, -1) + (FIRM.endsWith('0') ? '1' : '0');
+    const malformed = await ended({ watch: [{ identifier: FIRM, scheme: 0 }, { identifier: broken, scheme: 0 }] });
+    expect(malformed).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'IDENTIFIER_INVALID' });
+    expect(malformed.details).toContain('watch[1]');
+
+    // History pruned past a cursor: the subscriber is told to pull in full.
+    const old = read();
+    await old.until('the full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    old.close();
+    await importAt('county-a', [dishonesty(newUscc(), 'x-1')]);
+    await waitFor(async () => (await statusAt('city', 'x-1'))?.status === ACTIVE, 15_000, 'x-1 at the city');
+    expect(await pruneFeed(gateways.get('city')!.store, new Date(Date.now() + 60_000))).toBeGreaterThan(0);
+    expect(await ended({ cursor: old.lastCursor() })).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, reason: 'CURSOR_EXPIRED' });
+    // A full pull still works.
+    const fresh = read();
+    await fresh.until('a full pull after pruning', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    expect(fresh.records()).toContain(`x-1@1:${ACTIVE}/${SNAPSHOT}`);
+  });
+});
