@@ -64,6 +64,22 @@ export function remoteError(e: unknown): CredfedError {
   return new CredfedError('UNAVAILABLE', se.details || se.message || String(e));
 }
 
+/** The options naming the gateway an admin command talks to (see adminTargetOf). */
+export const ADMIN_TARGET_OPTIONS = {
+  'data-dir': { type: 'string' },
+  node: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+} as const;
+
+/** Their help lines. */
+export const ADMIN_TARGET_HELP = `  -c, --config FILE   the node this configuration describes (with --cert, --key)
+      --cert FILE     admin certificate
+      --key FILE      admin key
+      --data-dir DIR  without --config: the local federation of \`credfed up\` (default .credfed)
+      --node ID       which of its nodes (default the first)`;
+
 /**
  * The gateway an admin command talks to: --config FILE with --cert/--key (an
  * admin certificate), or a node of the local federation `credfed up` recorded

@@ -16,8 +16,9 @@ import { auditCommands } from './commands/audit/index.js';
 import { verdictCommands } from './commands/verdict/index.js';
 import { recognizeCommand } from './commands/recognize.js';
 import { recordCommands } from './commands/record/index.js';
+import { watchCommand } from './commands/watch.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, watchCommand];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -107,6 +107,11 @@ export const ERROR_CATALOGUE = {
   RECORD_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such record' },
   NOT_ORIGIN: { status: GrpcCode.FAILED_PRECONDITION, message: 'only the record\'s origin may change its status' },
   RECORD_STATUS_REFUSED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the record\'s status cannot be changed so' },
+  // objections and joint-punishment feedback
+  OBJECTION_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'the objection is invalid' },
+  OBJECTION_NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'no such objection' },
+  OBJECTION_CLOSED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the objection is resolved already' },
+  FEEDBACK_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'the feedback is invalid' },
   // change feeds (Subscribe)
   CURSOR_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'the feed cursor is malformed' },
   CURSOR_EXPIRED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the feed cursor is older than the retained history: subscribe with an empty cursor for a full pull' },

@@ -70,6 +70,7 @@ export async function runFeed(deps: FeedStreamDeps, req: SubscribeRequest, audie
   const cursor = () => encodeCursor(position!);
   for (const change of watch.baseline(deps.clock.now())) await sink.write({ cursor: cursor(), event: { $case: 'levelChange', value: change } });
   let lastSentCursor = '';
+  let caughtUp = false;
   while (!signal.aborted) {
     const { visibility, agreement } = narrowed();
     const rows = await readFeed(deps.store, position, visibility, BATCH);
@@ -96,8 +97,9 @@ export async function runFeed(deps: FeedStreamDeps, req: SubscribeRequest, audie
       }
     }
     if (rows.length < BATCH) {
-      // Caught up: say so (with the cursor, which may have moved past events this subscriber does not see), then wait.
-      if (cursor() !== lastSentCursor) {
+      // Caught up: say so the first time, and whenever the cursor moved past events this subscriber does not see; then wait.
+      if (!caughtUp || cursor() !== lastSentCursor) {
+        caughtUp = true;
         lastSentCursor = cursor();
         await sink.write({ cursor: lastSentCursor, event: { $case: 'caughtUp', value: {} } });
       }

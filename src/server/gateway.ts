@@ -34,6 +34,8 @@ import { listAllPartners, seedFromConfig } from '../store/repos/partners-repo.js
 import { openStore, type Store } from '../store/store.js';
 import { pushRecordsHandler } from '../sync/push-receiver.js';
 import { FeedFollower } from '../feed/feed-follower.js';
+import { UpstreamSender } from '../lifecycle/upstream-sender.js';
+import { partnerObjectionHandlers } from '../grpc/federation/objection-handlers.js';
 import { subscribeHandler } from '../grpc/federation/subscribe-handler.js';
 import { loadPersonsProtection } from '../persons/persons-protection.js';
 import { pushWireDefinition } from '../sync/push-wire.js';
@@ -153,6 +155,12 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const recognizer = await startRecognition({ config, store, clock, log, directory, agreements, trust, keys: persons.policy.keys, closers });
     const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
     const recognition = recognizeHandlers(recognizer);
+    // Objections and feedback passed on towards records' origins (retried until acknowledged).
+    const upstreamClients = new PartnerClients(config, trust);
+    closers.push(() => upstreamClients.close());
+    const upstream = new UpstreamSender({ config, store, directory, clients: upstreamClients, log });
+    closers.push(() => upstream.stop());
+    const objectionsIn = partnerObjectionHandlers({ config, store, clock, notify: () => upstream.notify() });
     server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition, recognize: recognizeWireDefinition }), {
       pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons), { direction: 'push' }),
       queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {
@@ -164,12 +172,16 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       recognizeBatch: unary(gate, 'partner', 'RecognizeBatch', recognition.recognizeBatch, { direction: 'query', purposeOf: (req: RecognizeBatchRequest) => stated(req) }),
       // The feed sends records to the partner: it needs an agreement that lets the partner receive (pull).
       subscribe: serverStream(gate, 'partner', 'Subscribe', subscribeHandler({ config, store, persons, clock }), { direction: 'pull' }),
+      // Objections and feedback travel back along a record's path: any agreement in force lets a partner pass them on.
+      forwardObjection: unary(gate, 'partner', 'ForwardObjection', objectionsIn.forwardObjection),
+      reportFeedback: unary(gate, 'partner', 'ReportFeedback', objectionsIn.reportFeedback),
     });
-    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, notifyOutbox: () => senders.notify() }));
+    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, notifyOutbox: () => senders.notify(), notifyUpstream: () => upstream.notify() }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
     senders.start();
+    upstream.start();
     // Partners' change feeds this node follows (partners[].subscribe), stored as they arrive.
     const feedClients = new PartnerClients(config, trust);
     closers.push(() => feedClients.close());

@@ -12,7 +12,7 @@ import { contractScheme } from '../../core/records/identifier-scheme.js';
 import type { IdScheme } from '../../core/ids/index.js';
 import type { Recognition, SignedVerdict, SubjectError } from '../../gen/credfed/v1/verdict.js';
 import { MAX_BATCH } from '../../recognition/recognizer.js';
-import { adminTargetOf, adminUnary, remoteError, withAdminClient } from '../admin-call.js';
+import { ADMIN_TARGET_OPTIONS, adminTargetOf, adminUnary, remoteError, withAdminClient } from '../admin-call.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { formatRecognition, recognitionJson } from './recognize-view.js';
 
@@ -32,11 +32,7 @@ export const recognizeCommand: Command = {
     scheme: { type: 'string' },
     json: { type: 'boolean' },
     out: { type: 'string' },
-    'data-dir': { type: 'string' },
-    node: { type: 'string' },
-    config: { type: 'string', short: 'c' },
-    cert: { type: 'string' },
-    key: { type: 'string' },
+    ...ADMIN_TARGET_OPTIONS,
   },
   allowPositionals: true,
   help: `Usage: credfed recognize ID... --purpose P [--federated] [--reference TEXT] [--scheme S] [--json] [--out DIR]

@@ -15,7 +15,7 @@
 import { CATEGORY_NAMES } from '../agreements/agreement.js';
 import { CredfedError } from '../errors.js';
 import { parseCalendarDate } from '../records/calendar-date.js';
-import { RecordCategory, RecordStatus, type CreditRecord } from '../../gen/credfed/v1/record.js';
+import { ObjectionOutcome, RecordCategory, RecordStatus, type CreditRecord } from '../../gen/credfed/v1/record.js';
 import { severityOf, type PublicityLimit, type PublicityRule } from './publicity.js';
 
 /** Minimum months from the decision date before a repair: general penalties 3, serious ones (and those of no stated severity) and dishonesty-list entries 12; minor penalties, key attention and dishonest debtors at any time. */
@@ -102,6 +102,8 @@ export function changeStatus(record: CreditRecord, ask: StatusChangeAsk, ctx: St
       reason: ask.reason.trim(),
       commitmentRef: ask.commitmentRef.trim(),
       decidedBy: ask.decidedBy,
+      objectionId: '',
+      outcome: ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED,
     },
   };
 }

@@ -26,6 +26,8 @@ export interface AdminDeps {
   readonly persons?: PersonsProtection;
   /** Wakes the push senders: new outbox rows are waiting. */
   readonly notifyOutbox?: () => void;
+  /** Wakes the upstream sender: objections or feedback to pass on are waiting. */
+  readonly notifyUpstream?: () => void;
 }
 
 /** The actor recorded for an admin's changes: `admin/<name>` from its certificate. */

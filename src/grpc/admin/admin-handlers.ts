@@ -17,6 +17,7 @@ import { certificateHandlers } from './certificate-handlers.js';
 import { identifierHandlers } from './identifier-handlers.js';
 import { partnerHandlers } from './partner-handlers.js';
 import { adminRecognizeHandlers } from './recognize-handlers.js';
+import { objectionHandlers } from './objection-handlers.js';
 import { recordHandlers } from './record-handlers.js';
 
 export type { AdminDeps } from './admin-deps.js';
@@ -30,6 +31,7 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
   const agreements = agreementHandlers(deps);
   const recognition = adminRecognizeHandlers(deps.recognizer);
   const records = recordHandlers(deps);
+  const objections = objectionHandlers({ ...deps, ...(deps.notifyUpstream ? { notify: deps.notifyUpstream } : {}) });
   // The stated purpose and reference go into the audit entry (admins have no agreement to check them against).
   const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
   const admin = <Req, Res>(method: string, handler: (req: Req, ctx: CallContext) => Promise<Res>) => unary<Req, Res>(gate, 'admin', method, handler);
@@ -61,6 +63,11 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     recognize: unary(gate, 'admin', 'Recognize', recognition.recognize, { purposeOf: stated }),
     recognizeBatch: unary(gate, 'admin', 'RecognizeBatch', recognition.recognizeBatch, { purposeOf: stated }),
     changeRecordStatus: admin('ChangeRecordStatus', records.changeRecordStatus),
+    fileObjection: admin('FileObjection', objections.fileObjection),
+    listObjections: admin('ListObjections', objections.listObjections),
+    resolveObjection: admin('ResolveObjection', objections.resolveObjection),
+    reportFeedback: admin('ReportFeedback', objections.reportFeedback),
+    listFeedback: admin('ListFeedback', objections.listFeedback),
     watchFeed: serverStream(gate, 'admin', 'WatchFeed', watchFeedHandler({ ...deps, persons: deps.persons ?? NO_PERSON_KEYS })),
   };
 }

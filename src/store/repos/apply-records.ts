@@ -1,5 +1,6 @@
 import { ownEndsOn, severityOf } from '../../core/lifecycle/publicity.js';
 import type { CreditRecord } from '../../gen/credfed/v1/record.js';
+import { closeObjection } from './objections-repo.js';
 import { enqueue, type OutboxEntry } from './outbox-repo.js';
 import type { Queryable } from './queryable.js';
 import { contentHash, encodeRecord, payloadHash, timestampToIso } from './record-rows.js';
@@ -81,6 +82,11 @@ export async function applyRecords(
     return { ...w, subjectId: existing.get(k)?.subjectId ?? resolved[i]!, payload };
   });
   await upsertRows(tx, rows, opts.receivedFrom);
+  // A version carrying an objection's outcome closes the objection wherever it is held.
+  for (const r of rows) {
+    const change = r.record.statusChange;
+    if (change?.objectionId) await closeObjection(tx, change.objectionId, change.outcome, change.reason, new Date());
+  }
   const entries: OutboxEntry[] = rows.map((r) => ({
     originId: r.record.originId,
     recordId: r.record.recordId,

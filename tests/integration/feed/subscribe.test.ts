@@ -7,106 +7,60 @@
 // federated verdict within 5 seconds; a follower stopped during a repair
 // catches up when it is back; watched subjects report level changes; bad
 // cursors and filters are refused, changing nothing.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { AdminClient, type AdminRecognizeResponse, type ChangeRecordStatusRequest, type ChangeRecordStatusResponse } from '../../../src/gen/credfed/v1/admin.js';
+import type { AdminRecognizeResponse, ChangeRecordStatusRequest, ChangeRecordStatusResponse } from '../../../src/gen/credfed/v1/admin.js';
 import { Purpose } from '../../../src/gen/credfed/v1/agreement.js';
-import { FeedEventKind } from '../../../src/gen/credfed/v1/feed.js';
+import { FeedEventKind, type SubscribeRequest } from '../../../src/gen/credfed/v1/feed.js';
 import type { FederationClient } from '../../../src/gen/credfed/v1/federation.js';
-import { RecordStatus, type CreditRecord, type RecordCategory } from '../../../src/gen/credfed/v1/record.js';
+import { RecordStatus, type RecordCategory } from '../../../src/gen/credfed/v1/record.js';
 import { CreditLevel, type Recognition } from '../../../src/gen/credfed/v1/verdict.js';
-import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
-import { createLogger } from '../../../src/obs/logger.js';
-import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
-import { clientCredentials } from '../../../src/pki/grpc-credentials.js';
-import { loadTlsFiles } from '../../../src/pki/tls-files.js';
-import { startGateway, type Gateway } from '../../../src/server/gateway.js';
 import { pruneFeed } from '../../../src/store/repos/feed-repo.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
 import { FeedReader } from '../../helpers/feed-reader.js';
-import { createPki, FEDERATION, federationClientAs, freePort, waitFor, writeNodeConfig, type NodeSpec, type Pki } from '../../helpers/federation-fixture.js';
+import { federationClientAs, waitFor } from '../../helpers/federation-fixture.js';
 import { refusal } from '../../helpers/grpc-refusal.js';
 import { newUscc } from '../../helpers/id-codes.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
+import { LifecycleFederation } from '../../helpers/lifecycle-federation.js';
 
 const NODES = ['county-a', 'county-b', 'city', 'city-b'];
 const FIRM = newUscc();
-const { SNAPSHOT, NEW, REVOKED, REPAIRED } = {
+const { SNAPSHOT, NEW, REVOKED } = {
   SNAPSHOT: FeedEventKind.FEED_EVENT_KIND_SNAPSHOT,
   NEW: FeedEventKind.FEED_EVENT_KIND_NEW,
   REVOKED: FeedEventKind.FEED_EVENT_KIND_REVOKED,
-  REPAIRED: FeedEventKind.FEED_EVENT_KIND_REPAIRED,
 };
 const ACTIVE = RecordStatus.RECORD_STATUS_ACTIVE;
 
-let pki: Pki;
-let dir: string;
-const stores = new Map<string, TestStoreConfig>();
-const ports = new Map<string, number>();
-const files = new Map<string, string>();
-const gateways = new Map<string, Gateway>();
-const admins = new Map<string, AdminClient>();
+let fed: LifecycleFederation;
 let asCityB: FederationClient;
 const readers: FeedReader[] = [];
 
-function spec(id: string): NodeSpec {
-  const port = ports.get(id)!;
-  const store = stores.get(id)!;
-  const p = (pid: string, kind: string, extra: Record<string, unknown> = {}) => ({ id: pid, kind, port: ports.get(pid)!, ...extra });
-  const feed = { pollMs: 50 };
+const feed = { pollMs: 50 };
+function spec(id: string, f: LifecycleFederation) {
   switch (id) {
     case 'county-a':
     case 'county-b':
-      return { id, port, store, feed, partners: [p('city', 'parent_city', { push: true })] };
+      return { feed, partners: [f.partner('city', 'parent_city', { push: true })] };
     case 'city':
-      return { id, port, store, feed, partners: [p('county-a', 'child_county'), p('county-b', 'child_county'), p('city-b', 'peer_region', { relay: true })] };
+      return { feed, partners: [f.partner('county-a', 'child_county'), f.partner('county-b', 'child_county'), f.partner('city-b', 'peer_region', { relay: true })] };
     default:
       // city-b follows the city's feed and may store the third-party (county) records it carries.
-      return { id, port, store, feed, partners: [p('city', 'peer_region', { relay: true, subscribe: true })], recognition: { partnerDeadlineMs: 1500 } };
+      return { feed, partners: [f.partner('city', 'peer_region', { relay: true, subscribe: true })], recognition: { partnerDeadlineMs: 1500 } };
   }
 }
 
-async function start(id: string): Promise<Gateway> {
-  const gw = await startGateway(loadConfig(files.get(id)!, {}), { log: createLogger({ level: 'error', node: id }) });
-  gateways.set(id, gw);
-  return gw;
-}
-
-async function adminOf(id: string): Promise<AdminClient> {
-  const tls = await loadTlsFiles(pki.certs.admins.ops!);
-  return new AdminClient(`127.0.0.1:${ports.get(id)}`, clientCredentials(tls, { federation: FEDERATION, kind: 'partner', id }), { 'grpc.ssl_target_name_override': id });
-}
-
-async function importAt(id: string, records: CreditRecord[]): Promise<void> {
-  const gw = gateways.get(id)!;
-  const writer = new ChunkWriter(gw.store, ['city'], loadPersonsProtection(gw.config.persons));
-  for (const r of records) expect(await writer.add(r)).toBeUndefined();
-  await writer.flush();
-  gw.notifyOutbox();
-}
-
-const change = (id: string, req: Partial<ChangeRecordStatusRequest>): Promise<ChangeRecordStatusResponse> => {
-  const admin = admins.get(id)!;
-  const full: ChangeRecordStatusRequest = { recordId: '', status: 0, reason: '', commitmentRef: '', decidedOn: '', originId: '', ...req };
-  return new Promise((resolve, reject) => admin.changeRecordStatus(full, (e, r) => (e ? reject(e) : resolve(r!))));
-};
+const importAt = (id: string, records: Parameters<LifecycleFederation['importAt']>[1]) => fed.importAt(id, records);
+const statusAt = (id: string, recordId: string) => fed.statusAt(id, recordId);
+const change = (id: string, req: Partial<ChangeRecordStatusRequest>): Promise<ChangeRecordStatusResponse> =>
+  fed.call(id, (c) => c.changeRecordStatus, { recordId: '', status: 0, reason: '', commitmentRef: '', decidedOn: '', originId: '', ...req });
 const revoke = (recordId: string) => change('county-a', { recordId, status: RecordStatus.RECORD_STATUS_REVOKED, reason: '列入决定已被依法撤销' });
-
 const federated = (identifier: string): Promise<Recognition> =>
-  new Promise((resolve, reject) =>
-    admins.get('city-b')!.recognize(
-      { subject: { identifier, scheme: 0 }, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'feed', federated: true },
-      (e: grpc.ServiceError | null, r?: AdminRecognizeResponse) => (e ? reject(e) : resolve(r!.recognition!)),
-    ),
-  );
-const statusAt = async (id: string, recordId: string) =>
-  (await gateways.get(id)!.store.query<{ status: number; version: string }>('SELECT status, version FROM records WHERE record_id = $1', [recordId])).rows[0];
+  fed
+    .call('city-b', (c) => c.recognize, { subject: { identifier, scheme: 0 }, purpose: Purpose.PURPOSE_BIDDING_REVIEW, reference: 'feed', federated: true })
+    .then((r: AdminRecognizeResponse) => r.recognition!);
 
-function read(req: Parameters<FederationClient['subscribe']>[0] extends infer R ? Partial<R & object> : never = {}): FeedReader {
+function read(req: Partial<SubscribeRequest> = {}): FeedReader {
   const r = new FeedReader(asCityB, req);
   readers.push(r);
   return r;
@@ -115,16 +69,8 @@ const firm = (uscc: string) => enterprise('沈阳示例物流有限公司', uscc
 const dishonesty = (uscc: string, id: string) => recordOf(firm(uscc), { origin: 'county-a', id, kind: 'dishonesty' });
 
 beforeAll(async () => {
-  pki = await createPki(NODES, { verdictSigners: NODES });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-feed-'));
-  for (const id of NODES) {
-    stores.set(id, await createTestStoreConfig());
-    ports.set(id, await freePort());
-  }
-  for (const id of NODES) files.set(id, writeNodeConfig(pki, dir, spec(id)));
-  for (const id of NODES) await start(id);
-  for (const id of NODES) admins.set(id, await adminOf(id));
-  asCityB = await federationClientAs(pki.certs.nodes['city-b']!, 'city', ports.get('city')!);
+  fed = await LifecycleFederation.start(NODES, spec);
+  asCityB = await federationClientAs(fed.pki.certs.nodes['city-b']!, 'city', fed.ports.get('city')!);
   await importAt('county-a', [dishonesty(FIRM, 'a-1')]);
   await importAt('county-b', [recordOf(firm(FIRM), { origin: 'county-b', id: 'b-1', kind: 'penalty' })]);
   await waitFor(async () => (await statusAt('city', 'a-1')) && (await statusAt('city', 'b-1')), 30_000, 'both county records at the city');
@@ -133,10 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of readers) r.close();
   asCityB?.close();
-  for (const a of admins.values()) a.close();
-  for (const gw of gateways.values()) await gw.stop();
-  for (const s of stores.values()) await s.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await fed?.close();
 });
 
 describe('change feeds', () => {
@@ -212,12 +155,10 @@ describe('change feeds', () => {
     if (r.details?.$case !== 'penalty') throw new Error('a penalty');
     await importAt('county-a', [{ ...r, decisionDate: '2025-01-06', publicity: undefined, details: { $case: 'penalty', value: { ...r.details.value, severity: 2 } } }]);
     await waitFor(async () => (await statusAt('city-b', 'p-9'))?.status === ACTIVE, 15_000, 'the penalty at city-b');
-    await gateways.get('city-b')!.stop();
+    await fed.stopNode('city-b');
     await change('county-a', { recordId: 'p-9', status: RecordStatus.RECORD_STATUS_REPAIRED, reason: '已完成整改', commitmentRef: 'CN-9' });
     await waitFor(async () => (await statusAt('city', 'p-9'))?.status === RecordStatus.RECORD_STATUS_REPAIRED, 15_000, 'the repair at the city');
-    await start('city-b');
-    admins.get('city-b')!.close();
-    admins.set('city-b', await adminOf('city-b'));
+    await fed.startNode('city-b');
     await waitFor(async () => (await statusAt('city-b', 'p-9'))?.status === RecordStatus.RECORD_STATUS_REPAIRED, 15_000, 'the repair at city-b after its restart');
     expect(await statusAt('city-b', 'p-9')).toEqual({ status: RecordStatus.RECORD_STATUS_REPAIRED, version: '2' });
   });
@@ -245,7 +186,7 @@ describe('change feeds', () => {
   });
 
   it('bad cursors and filters are refused with the reason', async () => {
-    const ended = async (req: Parameters<typeof read>[0]) => {
+    const ended = async (req: Partial<SubscribeRequest>) => {
       const e = await read(req).end();
       if (e === 'end') throw new Error('the stream ended without an error');
       return { code: e.code, reason: (await refusal(Promise.reject(e))).reason, details: e.details };
@@ -268,7 +209,7 @@ describe('change feeds', () => {
     old.close();
     await importAt('county-a', [dishonesty(newUscc(), 'x-1')]);
     await waitFor(async () => (await statusAt('city', 'x-1'))?.status === ACTIVE, 15_000, 'x-1 at the city');
-    expect(await pruneFeed(gateways.get('city')!.store, new Date(Date.now() + 60_000))).toBeGreaterThan(0);
+    expect(await pruneFeed(fed.gateway('city').store, new Date(Date.now() + 60_000))).toBeGreaterThan(0);
     expect(await ended({ cursor: old.lastCursor() })).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, reason: 'CURSOR_EXPIRED' });
     // A full pull still works.
     const fresh = read();

@@ -16,7 +16,7 @@ import { shanghaiDate } from '../../../src/core/lifecycle/publicity.js';
 import { AdminClient, type ChangeRecordStatusRequest, type ChangeRecordStatusResponse } from '../../../src/gen/credfed/v1/admin.js';
 import { Purpose } from '../../../src/gen/credfed/v1/agreement.js';
 import type { FederationClient, QueryRecordsResponse, RecognizeResponse } from '../../../src/gen/credfed/v1/federation.js';
-import { RecordStatus, type CreditRecord } from '../../../src/gen/credfed/v1/record.js';
+import { ObjectionOutcome, RecordStatus, type CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { CreditLevel, type Verdict } from '../../../src/gen/credfed/v1/verdict.js';
 import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { createLogger } from '../../../src/obs/logger.js';
@@ -138,6 +138,8 @@ describe('credit repair and revocation at the origin', () => {
       reason: '已履行行政处罚决定并完成整改',
       commitmentRef: 'CN-2026-0042',
       decidedBy: 'admin/ops',
+      objectionId: '',
+      outcome: ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED,
     });
     await waitFor(async () => !(await basis()).includes('p-general'), 10_000, 'the repaired penalty to leave the city verdict');
     expect(await basis()).toEqual(['d-1', 'l-1', 'p-serious']);

@@ -34,7 +34,7 @@ describe('changeStatus', () => {
     const next = changeStatus(penalty(2, '2026-09-05'), repair, ctx);
     expect(next.version).toBe(4);
     expect(next.status).toBe(RecordStatus.RECORD_STATUS_REPAIRED);
-    expect(next.statusChange).toEqual({ previous: RecordStatus.RECORD_STATUS_ACTIVE, decidedOn: '2026-12-05', reason: '整改完成', commitmentRef: 'CN-1', decidedBy: 'admin/ops' });
+    expect(next.statusChange).toEqual({ previous: RecordStatus.RECORD_STATUS_ACTIVE, decidedOn: '2026-12-05', reason: '整改完成', commitmentRef: 'CN-1', decidedBy: 'admin/ops', objectionId: '', outcome: 0 });
     expect(next.recordId).toBe('p-1');
   });
 

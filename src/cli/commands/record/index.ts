@@ -5,31 +5,17 @@
  */
 import { RecordStatus } from '../../../gen/credfed/v1/record.js';
 import type { ChangeRecordStatusResponse } from '../../../gen/credfed/v1/admin.js';
-import { adminTargetOf, adminUnary, remoteError, withAdminClient } from '../../admin-call.js';
+import { ADMIN_TARGET_HELP, ADMIN_TARGET_OPTIONS, adminTargetOf, adminUnary, remoteError, withAdminClient } from '../../admin-call.js';
 import { EXIT, UsageError, type Command } from '../../command.js';
 
 const CALL_TIMEOUT_MS = 30_000;
-
-const TARGET_OPTIONS = {
-  'data-dir': { type: 'string' },
-  node: { type: 'string' },
-  config: { type: 'string', short: 'c' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-} as const;
-
-const TARGET_HELP = `  -c, --config FILE   the node this configuration describes (with --cert, --key)
-      --cert FILE     admin certificate
-      --key FILE      admin key
-      --data-dir DIR  without --config: the local federation of \`credfed up\` (default .credfed)
-      --node ID       which of its nodes (default the first)`;
 
 function statusCommand(verb: 'repair' | 'revoke'): Command {
   const repair = verb === 'repair';
   return {
     name: `record ${verb}`,
     summary: repair ? 'repair one of this node\'s records (信用修复): it leaves verdicts and query results everywhere it was sent' : 'revoke one of this node\'s records: it leaves verdicts and query results everywhere it was sent',
-    options: { reason: { type: 'string' }, ...(repair ? { commitment: { type: 'string' } } : {}), on: { type: 'string' }, json: { type: 'boolean' }, ...TARGET_OPTIONS },
+    options: { reason: { type: 'string' }, ...(repair ? { commitment: { type: 'string' } } : {}), on: { type: 'string' }, json: { type: 'boolean' }, ...ADMIN_TARGET_OPTIONS },
     allowPositionals: true,
     help: `Usage: credfed record ${verb} RECORD_ID --reason TEXT${repair ? ' --commitment REF' : ''} [--on YYYY-MM-DD] [--json]
                               [--config FILE --cert ADMIN.crt --key ADMIN.key | --data-dir DIR [--node ID]]
@@ -56,7 +42,7 @@ Options:
       --reason TEXT   why (required, at most 500 characters)${repair ? "\n      --commitment REF  the reference of the subject's credit commitment (required)" : ''}
       --on DATE       the decision date (default today, Asia/Shanghai)
       --json          print the new version as JSON
-${TARGET_HELP}
+${ADMIN_TARGET_HELP}
 
 Exit code: 0 done; 1 refused (RECORD_NOT_FOUND, NOT_ORIGIN, RECORD_STATUS_REFUSED
 with the rule named, or the gateway unreachable); 2 wrong usage.

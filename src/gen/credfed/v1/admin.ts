@@ -23,11 +23,15 @@ import {
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { AgreementVersion, Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
 import { WatchFeedRequest, WatchFeedResponse } from "./feed.js";
+import { Feedback, Objection, ObjectionState, objectionStateFromJSON, objectionStateToJSON } from "./objection.js";
 import {
   CreditRecord,
   DisclosureClass,
   disclosureClassFromJSON,
   disclosureClassToJSON,
+  ObjectionOutcome,
+  objectionOutcomeFromJSON,
+  objectionOutcomeToJSON,
   RecordCategory,
   recordCategoryFromJSON,
   recordCategoryToJSON,
@@ -87,6 +91,88 @@ export function conflictDecisionToJSON(object: ConflictDecision): string {
     default:
       return "UNRECOGNIZED";
   }
+}
+
+/** Request of FileObjection. */
+export interface FileObjectionRequest {
+  /** The record objected to: its origin and id at the origin. */
+  originId: string;
+  recordId: string;
+  /** Who objects (the subject or its agent; at most 200 characters). */
+  complainant: string;
+  /** Why (required, at most 500 characters). */
+  reason: string;
+}
+
+/** Response of FileObjection. */
+export interface FileObjectionResponse {
+  objection?: Objection | undefined;
+}
+
+/** Request of ListObjections. */
+export interface ListObjectionsRequest {
+  /** Only objections in this state; UNSPECIFIED: all. */
+  state: ObjectionState;
+  /** Objections per page; 0 means 50; at most 500. */
+  pageSize: number;
+  pageToken: string;
+}
+
+/** Response of ListObjections: newest first. */
+export interface ListObjectionsResponse {
+  objections: Objection[];
+  nextPageToken: string;
+}
+
+/** Request of ResolveObjection. */
+export interface ResolveObjectionRequest {
+  objectionId: string;
+  /** UPHELD, CORRECTED or REVOKED. */
+  outcome: ObjectionOutcome;
+  /** Why (required, at most 500 characters). */
+  reason: string;
+}
+
+/** Response of ResolveObjection. */
+export interface ResolveObjectionResponse {
+  objection?:
+    | Objection
+    | undefined;
+  /** The record's new version, carrying the outcome. */
+  record?:
+    | CreditRecord
+    | undefined;
+  /** The partners it was queued for. */
+  queuedFor: string[];
+}
+
+/** Request of Admin.ReportFeedback. */
+export interface AdminReportFeedbackRequest {
+  originId: string;
+  recordId: string;
+  /** The measure applied (required, at most 500 characters). */
+  measure: string;
+  /** "YYYY-MM-DD"; default today (Asia/Shanghai). */
+  appliedOn: string;
+}
+
+/** Response of Admin.ReportFeedback. */
+export interface AdminReportFeedbackResponse {
+  feedback?: Feedback | undefined;
+}
+
+/** Request of ListFeedback. */
+export interface ListFeedbackRequest {
+  /** Only feedback about this record id; empty: all. */
+  recordId: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+/** Response of ListFeedback: newest first. */
+export interface ListFeedbackResponse {
+  feedback: Feedback[];
+  nextPageToken: string;
 }
 
 /** Request for Admin.Recognize. */
@@ -972,6 +1058,1014 @@ export interface ChangeRecordStatusResponse {
   /** The partners it was queued for. */
   queuedFor: string[];
 }
+
+function createBaseFileObjectionRequest(): FileObjectionRequest {
+  return { originId: "", recordId: "", complainant: "", reason: "" };
+}
+
+export const FileObjectionRequest: MessageFns<FileObjectionRequest> = {
+  encode(message: FileObjectionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.originId !== "") {
+      writer.uint32(10).string(message.originId);
+    }
+    if (message.recordId !== "") {
+      writer.uint32(18).string(message.recordId);
+    }
+    if (message.complainant !== "") {
+      writer.uint32(26).string(message.complainant);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileObjectionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileObjectionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.originId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.complainant = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileObjectionRequest {
+    return {
+      originId: isSet(object.originId)
+        ? globalThis.String(object.originId)
+        : isSet(object.origin_id)
+        ? globalThis.String(object.origin_id)
+        : "",
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      complainant: isSet(object.complainant) ? globalThis.String(object.complainant) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: FileObjectionRequest): unknown {
+    const obj: any = {};
+    if (message.originId !== "") {
+      obj.originId = message.originId;
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.complainant !== "") {
+      obj.complainant = message.complainant;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileObjectionRequest>, I>>(base?: I): FileObjectionRequest {
+    return FileObjectionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileObjectionRequest>, I>>(object: I): FileObjectionRequest {
+    const message = createBaseFileObjectionRequest();
+    message.originId = object.originId ?? "";
+    message.recordId = object.recordId ?? "";
+    message.complainant = object.complainant ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseFileObjectionResponse(): FileObjectionResponse {
+  return { objection: undefined };
+}
+
+export const FileObjectionResponse: MessageFns<FileObjectionResponse> = {
+  encode(message: FileObjectionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.objection !== undefined) {
+      Objection.encode(message.objection, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileObjectionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileObjectionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objection = Objection.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileObjectionResponse {
+    return { objection: isSet(object.objection) ? Objection.fromJSON(object.objection) : undefined };
+  },
+
+  toJSON(message: FileObjectionResponse): unknown {
+    const obj: any = {};
+    if (message.objection !== undefined) {
+      obj.objection = Objection.toJSON(message.objection);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileObjectionResponse>, I>>(base?: I): FileObjectionResponse {
+    return FileObjectionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileObjectionResponse>, I>>(object: I): FileObjectionResponse {
+    const message = createBaseFileObjectionResponse();
+    message.objection = (object.objection !== undefined && object.objection !== null)
+      ? Objection.fromPartial(object.objection)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListObjectionsRequest(): ListObjectionsRequest {
+  return { state: 0, pageSize: 0, pageToken: "" };
+}
+
+export const ListObjectionsRequest: MessageFns<ListObjectionsRequest> = {
+  encode(message: ListObjectionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== 0) {
+      writer.uint32(8).int32(message.state);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListObjectionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListObjectionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListObjectionsRequest {
+    return {
+      state: isSet(object.state) ? objectionStateFromJSON(object.state) : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListObjectionsRequest): unknown {
+    const obj: any = {};
+    if (message.state !== 0) {
+      obj.state = objectionStateToJSON(message.state);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListObjectionsRequest>, I>>(base?: I): ListObjectionsRequest {
+    return ListObjectionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListObjectionsRequest>, I>>(object: I): ListObjectionsRequest {
+    const message = createBaseListObjectionsRequest();
+    message.state = object.state ?? 0;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListObjectionsResponse(): ListObjectionsResponse {
+  return { objections: [], nextPageToken: "" };
+}
+
+export const ListObjectionsResponse: MessageFns<ListObjectionsResponse> = {
+  encode(message: ListObjectionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.objections) {
+      Objection.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListObjectionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListObjectionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objections.push(Objection.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListObjectionsResponse {
+    return {
+      objections: globalThis.Array.isArray(object?.objections)
+        ? object.objections.map((e: any) => Objection.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListObjectionsResponse): unknown {
+    const obj: any = {};
+    if (message.objections?.length) {
+      obj.objections = message.objections.map((e) => Objection.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListObjectionsResponse>, I>>(base?: I): ListObjectionsResponse {
+    return ListObjectionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListObjectionsResponse>, I>>(object: I): ListObjectionsResponse {
+    const message = createBaseListObjectionsResponse();
+    message.objections = object.objections?.map((e) => Objection.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveObjectionRequest(): ResolveObjectionRequest {
+  return { objectionId: "", outcome: 0, reason: "" };
+}
+
+export const ResolveObjectionRequest: MessageFns<ResolveObjectionRequest> = {
+  encode(message: ResolveObjectionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.objectionId !== "") {
+      writer.uint32(10).string(message.objectionId);
+    }
+    if (message.outcome !== 0) {
+      writer.uint32(16).int32(message.outcome);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveObjectionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveObjectionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objectionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.outcome = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveObjectionRequest {
+    return {
+      objectionId: isSet(object.objectionId)
+        ? globalThis.String(object.objectionId)
+        : isSet(object.objection_id)
+        ? globalThis.String(object.objection_id)
+        : "",
+      outcome: isSet(object.outcome) ? objectionOutcomeFromJSON(object.outcome) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ResolveObjectionRequest): unknown {
+    const obj: any = {};
+    if (message.objectionId !== "") {
+      obj.objectionId = message.objectionId;
+    }
+    if (message.outcome !== 0) {
+      obj.outcome = objectionOutcomeToJSON(message.outcome);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveObjectionRequest>, I>>(base?: I): ResolveObjectionRequest {
+    return ResolveObjectionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveObjectionRequest>, I>>(object: I): ResolveObjectionRequest {
+    const message = createBaseResolveObjectionRequest();
+    message.objectionId = object.objectionId ?? "";
+    message.outcome = object.outcome ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveObjectionResponse(): ResolveObjectionResponse {
+  return { objection: undefined, record: undefined, queuedFor: [] };
+}
+
+export const ResolveObjectionResponse: MessageFns<ResolveObjectionResponse> = {
+  encode(message: ResolveObjectionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.objection !== undefined) {
+      Objection.encode(message.objection, writer.uint32(10).fork()).join();
+    }
+    if (message.record !== undefined) {
+      CreditRecord.encode(message.record, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.queuedFor) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveObjectionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveObjectionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objection = Objection.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.record = CreditRecord.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.queuedFor.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveObjectionResponse {
+    return {
+      objection: isSet(object.objection) ? Objection.fromJSON(object.objection) : undefined,
+      record: isSet(object.record) ? CreditRecord.fromJSON(object.record) : undefined,
+      queuedFor: globalThis.Array.isArray(object?.queuedFor)
+        ? object.queuedFor.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.queued_for)
+        ? object.queued_for.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ResolveObjectionResponse): unknown {
+    const obj: any = {};
+    if (message.objection !== undefined) {
+      obj.objection = Objection.toJSON(message.objection);
+    }
+    if (message.record !== undefined) {
+      obj.record = CreditRecord.toJSON(message.record);
+    }
+    if (message.queuedFor?.length) {
+      obj.queuedFor = message.queuedFor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveObjectionResponse>, I>>(base?: I): ResolveObjectionResponse {
+    return ResolveObjectionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveObjectionResponse>, I>>(object: I): ResolveObjectionResponse {
+    const message = createBaseResolveObjectionResponse();
+    message.objection = (object.objection !== undefined && object.objection !== null)
+      ? Objection.fromPartial(object.objection)
+      : undefined;
+    message.record = (object.record !== undefined && object.record !== null)
+      ? CreditRecord.fromPartial(object.record)
+      : undefined;
+    message.queuedFor = object.queuedFor?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAdminReportFeedbackRequest(): AdminReportFeedbackRequest {
+  return { originId: "", recordId: "", measure: "", appliedOn: "" };
+}
+
+export const AdminReportFeedbackRequest: MessageFns<AdminReportFeedbackRequest> = {
+  encode(message: AdminReportFeedbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.originId !== "") {
+      writer.uint32(10).string(message.originId);
+    }
+    if (message.recordId !== "") {
+      writer.uint32(18).string(message.recordId);
+    }
+    if (message.measure !== "") {
+      writer.uint32(26).string(message.measure);
+    }
+    if (message.appliedOn !== "") {
+      writer.uint32(34).string(message.appliedOn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminReportFeedbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminReportFeedbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.originId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.appliedOn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminReportFeedbackRequest {
+    return {
+      originId: isSet(object.originId)
+        ? globalThis.String(object.originId)
+        : isSet(object.origin_id)
+        ? globalThis.String(object.origin_id)
+        : "",
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : "",
+      appliedOn: isSet(object.appliedOn)
+        ? globalThis.String(object.appliedOn)
+        : isSet(object.applied_on)
+        ? globalThis.String(object.applied_on)
+        : "",
+    };
+  },
+
+  toJSON(message: AdminReportFeedbackRequest): unknown {
+    const obj: any = {};
+    if (message.originId !== "") {
+      obj.originId = message.originId;
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.measure !== "") {
+      obj.measure = message.measure;
+    }
+    if (message.appliedOn !== "") {
+      obj.appliedOn = message.appliedOn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminReportFeedbackRequest>, I>>(base?: I): AdminReportFeedbackRequest {
+    return AdminReportFeedbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminReportFeedbackRequest>, I>>(object: I): AdminReportFeedbackRequest {
+    const message = createBaseAdminReportFeedbackRequest();
+    message.originId = object.originId ?? "";
+    message.recordId = object.recordId ?? "";
+    message.measure = object.measure ?? "";
+    message.appliedOn = object.appliedOn ?? "";
+    return message;
+  },
+};
+
+function createBaseAdminReportFeedbackResponse(): AdminReportFeedbackResponse {
+  return { feedback: undefined };
+}
+
+export const AdminReportFeedbackResponse: MessageFns<AdminReportFeedbackResponse> = {
+  encode(message: AdminReportFeedbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feedback !== undefined) {
+      Feedback.encode(message.feedback, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminReportFeedbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminReportFeedbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feedback = Feedback.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminReportFeedbackResponse {
+    return { feedback: isSet(object.feedback) ? Feedback.fromJSON(object.feedback) : undefined };
+  },
+
+  toJSON(message: AdminReportFeedbackResponse): unknown {
+    const obj: any = {};
+    if (message.feedback !== undefined) {
+      obj.feedback = Feedback.toJSON(message.feedback);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminReportFeedbackResponse>, I>>(base?: I): AdminReportFeedbackResponse {
+    return AdminReportFeedbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminReportFeedbackResponse>, I>>(object: I): AdminReportFeedbackResponse {
+    const message = createBaseAdminReportFeedbackResponse();
+    message.feedback = (object.feedback !== undefined && object.feedback !== null)
+      ? Feedback.fromPartial(object.feedback)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListFeedbackRequest(): ListFeedbackRequest {
+  return { recordId: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListFeedbackRequest: MessageFns<ListFeedbackRequest> = {
+  encode(message: ListFeedbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recordId !== "") {
+      writer.uint32(10).string(message.recordId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFeedbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFeedbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFeedbackRequest {
+    return {
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListFeedbackRequest): unknown {
+    const obj: any = {};
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListFeedbackRequest>, I>>(base?: I): ListFeedbackRequest {
+    return ListFeedbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListFeedbackRequest>, I>>(object: I): ListFeedbackRequest {
+    const message = createBaseListFeedbackRequest();
+    message.recordId = object.recordId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListFeedbackResponse(): ListFeedbackResponse {
+  return { feedback: [], nextPageToken: "" };
+}
+
+export const ListFeedbackResponse: MessageFns<ListFeedbackResponse> = {
+  encode(message: ListFeedbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.feedback) {
+      Feedback.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFeedbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFeedbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feedback.push(Feedback.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFeedbackResponse {
+    return {
+      feedback: globalThis.Array.isArray(object?.feedback) ? object.feedback.map((e: any) => Feedback.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListFeedbackResponse): unknown {
+    const obj: any = {};
+    if (message.feedback?.length) {
+      obj.feedback = message.feedback.map((e) => Feedback.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListFeedbackResponse>, I>>(base?: I): ListFeedbackResponse {
+    return ListFeedbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListFeedbackResponse>, I>>(object: I): ListFeedbackResponse {
+    const message = createBaseListFeedbackResponse();
+    message.feedback = object.feedback?.map((e) => Feedback.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
 
 function createBaseAdminRecognizeRequest(): AdminRecognizeRequest {
   return { subject: undefined, purpose: 0, reference: "", federated: false };
@@ -9723,6 +10817,87 @@ export const AdminService = {
     responseSerialize: (value: WatchFeedResponse): Buffer => Buffer.from(WatchFeedResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchFeedResponse => WatchFeedResponse.decode(value),
   },
+  /**
+   * Files an objection (异议) to a record this node holds, for a subject or
+   * its agent: the record is marked disputed here and the objection passed
+   * on hop by hop to the record's origin (credfed objection file). A record
+   * not held is NOT_FOUND / RECORD_NOT_FOUND; missing fields
+   * INVALID_ARGUMENT / OBJECTION_INVALID.
+   */
+  fileObjection: {
+    path: "/credfed.v1.Admin/FileObjection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FileObjectionRequest): Buffer => Buffer.from(FileObjectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FileObjectionRequest => FileObjectionRequest.decode(value),
+    responseSerialize: (value: FileObjectionResponse): Buffer =>
+      Buffer.from(FileObjectionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FileObjectionResponse => FileObjectionResponse.decode(value),
+  },
+  /**
+   * The objections this node holds: filed here, passed through, or to its
+   * own records (credfed objection list).
+   */
+  listObjections: {
+    path: "/credfed.v1.Admin/ListObjections" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListObjectionsRequest): Buffer =>
+      Buffer.from(ListObjectionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListObjectionsRequest => ListObjectionsRequest.decode(value),
+    responseSerialize: (value: ListObjectionsResponse): Buffer =>
+      Buffer.from(ListObjectionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListObjectionsResponse => ListObjectionsResponse.decode(value),
+  },
+  /**
+   * Resolves an open objection to one of this node's own records (credfed
+   * objection resolve): upheld, corrected (the corrected version must have
+   * been imported since the objection), or revoked. The record's next
+   * version carries the outcome to every partner it is pushed to, and every
+   * platform holding the objection closes it. Not the origin:
+   * FAILED_PRECONDITION / NOT_ORIGIN; resolved already: OBJECTION_CLOSED;
+   * unknown: NOT_FOUND / OBJECTION_NOT_FOUND.
+   */
+  resolveObjection: {
+    path: "/credfed.v1.Admin/ResolveObjection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveObjectionRequest): Buffer =>
+      Buffer.from(ResolveObjectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveObjectionRequest => ResolveObjectionRequest.decode(value),
+    responseSerialize: (value: ResolveObjectionResponse): Buffer =>
+      Buffer.from(ResolveObjectionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveObjectionResponse => ResolveObjectionResponse.decode(value),
+  },
+  /**
+   * Reports a measure this platform applied because of a record it holds
+   * (联合奖惩反馈, credfed feedback report): passed on to the record's origin.
+   */
+  reportFeedback: {
+    path: "/credfed.v1.Admin/ReportFeedback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AdminReportFeedbackRequest): Buffer =>
+      Buffer.from(AdminReportFeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AdminReportFeedbackRequest => AdminReportFeedbackRequest.decode(value),
+    responseSerialize: (value: AdminReportFeedbackResponse): Buffer =>
+      Buffer.from(AdminReportFeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AdminReportFeedbackResponse => AdminReportFeedbackResponse.decode(value),
+  },
+  /**
+   * The feedback this node holds: about its own records (from every
+   * platform that applied a measure), reported here or passed through.
+   */
+  listFeedback: {
+    path: "/credfed.v1.Admin/ListFeedback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListFeedbackRequest): Buffer => Buffer.from(ListFeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListFeedbackRequest => ListFeedbackRequest.decode(value),
+    responseSerialize: (value: ListFeedbackResponse): Buffer =>
+      Buffer.from(ListFeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListFeedbackResponse => ListFeedbackResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServer extends UntypedServiceImplementation {
@@ -9808,6 +10983,39 @@ export interface AdminServer extends UntypedServiceImplementation {
    * Federation.Subscribe, without an agreement.
    */
   watchFeed: handleServerStreamingCall<WatchFeedRequest, WatchFeedResponse>;
+  /**
+   * Files an objection (异议) to a record this node holds, for a subject or
+   * its agent: the record is marked disputed here and the objection passed
+   * on hop by hop to the record's origin (credfed objection file). A record
+   * not held is NOT_FOUND / RECORD_NOT_FOUND; missing fields
+   * INVALID_ARGUMENT / OBJECTION_INVALID.
+   */
+  fileObjection: handleUnaryCall<FileObjectionRequest, FileObjectionResponse>;
+  /**
+   * The objections this node holds: filed here, passed through, or to its
+   * own records (credfed objection list).
+   */
+  listObjections: handleUnaryCall<ListObjectionsRequest, ListObjectionsResponse>;
+  /**
+   * Resolves an open objection to one of this node's own records (credfed
+   * objection resolve): upheld, corrected (the corrected version must have
+   * been imported since the objection), or revoked. The record's next
+   * version carries the outcome to every partner it is pushed to, and every
+   * platform holding the objection closes it. Not the origin:
+   * FAILED_PRECONDITION / NOT_ORIGIN; resolved already: OBJECTION_CLOSED;
+   * unknown: NOT_FOUND / OBJECTION_NOT_FOUND.
+   */
+  resolveObjection: handleUnaryCall<ResolveObjectionRequest, ResolveObjectionResponse>;
+  /**
+   * Reports a measure this platform applied because of a record it holds
+   * (联合奖惩反馈, credfed feedback report): passed on to the record's origin.
+   */
+  reportFeedback: handleUnaryCall<AdminReportFeedbackRequest, AdminReportFeedbackResponse>;
+  /**
+   * The feedback this node holds: about its own records (from every
+   * platform that applied a measure), reported here or passed through.
+   */
+  listFeedback: handleUnaryCall<ListFeedbackRequest, ListFeedbackResponse>;
 }
 
 export interface AdminClient extends Client {
@@ -10276,6 +11484,109 @@ export interface AdminClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchFeedResponse>;
+  /**
+   * Files an objection (异议) to a record this node holds, for a subject or
+   * its agent: the record is marked disputed here and the objection passed
+   * on hop by hop to the record's origin (credfed objection file). A record
+   * not held is NOT_FOUND / RECORD_NOT_FOUND; missing fields
+   * INVALID_ARGUMENT / OBJECTION_INVALID.
+   */
+  fileObjection(
+    request: FileObjectionRequest,
+    callback: (error: ServiceError | null, response: FileObjectionResponse) => void,
+  ): ClientUnaryCall;
+  fileObjection(
+    request: FileObjectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FileObjectionResponse) => void,
+  ): ClientUnaryCall;
+  fileObjection(
+    request: FileObjectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FileObjectionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The objections this node holds: filed here, passed through, or to its
+   * own records (credfed objection list).
+   */
+  listObjections(
+    request: ListObjectionsRequest,
+    callback: (error: ServiceError | null, response: ListObjectionsResponse) => void,
+  ): ClientUnaryCall;
+  listObjections(
+    request: ListObjectionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListObjectionsResponse) => void,
+  ): ClientUnaryCall;
+  listObjections(
+    request: ListObjectionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListObjectionsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Resolves an open objection to one of this node's own records (credfed
+   * objection resolve): upheld, corrected (the corrected version must have
+   * been imported since the objection), or revoked. The record's next
+   * version carries the outcome to every partner it is pushed to, and every
+   * platform holding the objection closes it. Not the origin:
+   * FAILED_PRECONDITION / NOT_ORIGIN; resolved already: OBJECTION_CLOSED;
+   * unknown: NOT_FOUND / OBJECTION_NOT_FOUND.
+   */
+  resolveObjection(
+    request: ResolveObjectionRequest,
+    callback: (error: ServiceError | null, response: ResolveObjectionResponse) => void,
+  ): ClientUnaryCall;
+  resolveObjection(
+    request: ResolveObjectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveObjectionResponse) => void,
+  ): ClientUnaryCall;
+  resolveObjection(
+    request: ResolveObjectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveObjectionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Reports a measure this platform applied because of a record it holds
+   * (联合奖惩反馈, credfed feedback report): passed on to the record's origin.
+   */
+  reportFeedback(
+    request: AdminReportFeedbackRequest,
+    callback: (error: ServiceError | null, response: AdminReportFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  reportFeedback(
+    request: AdminReportFeedbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AdminReportFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  reportFeedback(
+    request: AdminReportFeedbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AdminReportFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The feedback this node holds: about its own records (from every
+   * platform that applied a measure), reported here or passed through.
+   */
+  listFeedback(
+    request: ListFeedbackRequest,
+    callback: (error: ServiceError | null, response: ListFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  listFeedback(
+    request: ListFeedbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  listFeedback(
+    request: ListFeedbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListFeedbackResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AdminClient = makeGenericClientConstructor(AdminService, "credfed.v1.Admin") as unknown as {

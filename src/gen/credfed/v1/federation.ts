@@ -26,6 +26,12 @@ import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Purpose, purposeFromJSON, purposeToJSON } from "./agreement.js";
 import { AuditEntry } from "./audit.js";
 import { SubscribeRequest, SubscribeResponse } from "./feed.js";
+import {
+  ForwardObjectionRequest,
+  ForwardObjectionResponse,
+  ReportFeedbackRequest,
+  ReportFeedbackResponse,
+} from "./objection.js";
 import { CreditRecord } from "./record.js";
 import { IdentifierScheme, identifierSchemeFromJSON, identifierSchemeToJSON, Subject } from "./subject.js";
 import { SignedVerdict, SubjectError, SubjectQuery } from "./verdict.js";
@@ -1976,6 +1982,41 @@ export const FederationService = {
     responseSerialize: (value: SubscribeResponse): Buffer => Buffer.from(SubscribeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubscribeResponse => SubscribeResponse.decode(value),
   },
+  /**
+   * An objection to a record this gateway holds, passed on by the partner
+   * the record was sent to (issue 8): stored, the record marked disputed
+   * here, and passed on towards the record's origin (the partner it came
+   * from) until acknowledged. Idempotent on objection_id. A record not held
+   * here is NOT_FOUND / RECORD_NOT_FOUND; a malformed objection
+   * INVALID_ARGUMENT / OBJECTION_INVALID naming the field.
+   */
+  forwardObjection: {
+    path: "/credfed.v1.Federation/ForwardObjection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ForwardObjectionRequest): Buffer =>
+      Buffer.from(ForwardObjectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ForwardObjectionRequest => ForwardObjectionRequest.decode(value),
+    responseSerialize: (value: ForwardObjectionResponse): Buffer =>
+      Buffer.from(ForwardObjectionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ForwardObjectionResponse => ForwardObjectionResponse.decode(value),
+  },
+  /**
+   * A measure a partner applied because of a record held here (联合奖惩反馈):
+   * stored and passed on towards the record's origin, where it is visible
+   * (Admin.ListFeedback). Idempotent on feedback_id; same refusals.
+   */
+  reportFeedback: {
+    path: "/credfed.v1.Federation/ReportFeedback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReportFeedbackRequest): Buffer =>
+      Buffer.from(ReportFeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReportFeedbackRequest => ReportFeedbackRequest.decode(value),
+    responseSerialize: (value: ReportFeedbackResponse): Buffer =>
+      Buffer.from(ReportFeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReportFeedbackResponse => ReportFeedbackResponse.decode(value),
+  },
 } as const;
 
 export interface FederationServer extends UntypedServiceImplementation {
@@ -2034,6 +2075,21 @@ export interface FederationServer extends UntypedServiceImplementation {
    * again with an empty cursor.
    */
   subscribe: handleServerStreamingCall<SubscribeRequest, SubscribeResponse>;
+  /**
+   * An objection to a record this gateway holds, passed on by the partner
+   * the record was sent to (issue 8): stored, the record marked disputed
+   * here, and passed on towards the record's origin (the partner it came
+   * from) until acknowledged. Idempotent on objection_id. A record not held
+   * here is NOT_FOUND / RECORD_NOT_FOUND; a malformed objection
+   * INVALID_ARGUMENT / OBJECTION_INVALID naming the field.
+   */
+  forwardObjection: handleUnaryCall<ForwardObjectionRequest, ForwardObjectionResponse>;
+  /**
+   * A measure a partner applied because of a record held here (联合奖惩反馈):
+   * stored and passed on towards the record's origin, where it is visible
+   * (Admin.ListFeedback). Idempotent on feedback_id; same refusals.
+   */
+  reportFeedback: handleUnaryCall<ReportFeedbackRequest, ReportFeedbackResponse>;
 }
 
 export interface FederationClient extends Client {
@@ -2158,6 +2214,49 @@ export interface FederationClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<SubscribeResponse>;
+  /**
+   * An objection to a record this gateway holds, passed on by the partner
+   * the record was sent to (issue 8): stored, the record marked disputed
+   * here, and passed on towards the record's origin (the partner it came
+   * from) until acknowledged. Idempotent on objection_id. A record not held
+   * here is NOT_FOUND / RECORD_NOT_FOUND; a malformed objection
+   * INVALID_ARGUMENT / OBJECTION_INVALID naming the field.
+   */
+  forwardObjection(
+    request: ForwardObjectionRequest,
+    callback: (error: ServiceError | null, response: ForwardObjectionResponse) => void,
+  ): ClientUnaryCall;
+  forwardObjection(
+    request: ForwardObjectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ForwardObjectionResponse) => void,
+  ): ClientUnaryCall;
+  forwardObjection(
+    request: ForwardObjectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ForwardObjectionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A measure a partner applied because of a record held here (联合奖惩反馈):
+   * stored and passed on towards the record's origin, where it is visible
+   * (Admin.ListFeedback). Idempotent on feedback_id; same refusals.
+   */
+  reportFeedback(
+    request: ReportFeedbackRequest,
+    callback: (error: ServiceError | null, response: ReportFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  reportFeedback(
+    request: ReportFeedbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  reportFeedback(
+    request: ReportFeedbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportFeedbackResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const FederationClient = makeGenericClientConstructor(FederationService, "credfed.v1.Federation") as unknown as {

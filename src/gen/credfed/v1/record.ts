@@ -258,6 +258,56 @@ export function penaltySeverityToJSON(object: PenaltySeverity): string {
   }
 }
 
+/** How the origin resolved an objection to one of its records. */
+export enum ObjectionOutcome {
+  /** OBJECTION_OUTCOME_UNSPECIFIED - Not stated (no objection, or still open). */
+  OBJECTION_OUTCOME_UNSPECIFIED = 0,
+  /** OBJECTION_OUTCOME_UPHELD - The record stands as it was (active again). */
+  OBJECTION_OUTCOME_UPHELD = 1,
+  /** OBJECTION_OUTCOME_CORRECTED - The record was corrected: the version carrying the outcome holds the corrected content. */
+  OBJECTION_OUTCOME_CORRECTED = 2,
+  /** OBJECTION_OUTCOME_REVOKED - The record was revoked. */
+  OBJECTION_OUTCOME_REVOKED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function objectionOutcomeFromJSON(object: any): ObjectionOutcome {
+  switch (object) {
+    case 0:
+    case "OBJECTION_OUTCOME_UNSPECIFIED":
+      return ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED;
+    case 1:
+    case "OBJECTION_OUTCOME_UPHELD":
+      return ObjectionOutcome.OBJECTION_OUTCOME_UPHELD;
+    case 2:
+    case "OBJECTION_OUTCOME_CORRECTED":
+      return ObjectionOutcome.OBJECTION_OUTCOME_CORRECTED;
+    case 3:
+    case "OBJECTION_OUTCOME_REVOKED":
+      return ObjectionOutcome.OBJECTION_OUTCOME_REVOKED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ObjectionOutcome.UNRECOGNIZED;
+  }
+}
+
+export function objectionOutcomeToJSON(object: ObjectionOutcome): string {
+  switch (object) {
+    case ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED:
+      return "OBJECTION_OUTCOME_UNSPECIFIED";
+    case ObjectionOutcome.OBJECTION_OUTCOME_UPHELD:
+      return "OBJECTION_OUTCOME_UPHELD";
+    case ObjectionOutcome.OBJECTION_OUTCOME_CORRECTED:
+      return "OBJECTION_OUTCOME_CORRECTED";
+    case ObjectionOutcome.OBJECTION_OUTCOME_REVOKED:
+      return "OBJECTION_OUTCOME_REVOKED";
+    case ObjectionOutcome.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Kind of administrative licence (许可类别). */
 export enum LicenceType {
   /** LICENCE_TYPE_UNSPECIFIED - Not stated. */
@@ -403,9 +453,10 @@ export interface DateRange {
 }
 
 /**
- * A repair (信用修复) or revocation decided at the record's origin: the
- * version carrying it has status REPAIRED or REVOKED and leaves verdicts and
- * query results wherever it is received.
+ * A repair (信用修复), revocation or objection outcome decided at the
+ * record's origin: the version carrying it has status REPAIRED or REVOKED
+ * (leaving verdicts and query results wherever it is received), or ACTIVE
+ * for an objection upheld or corrected.
  */
 export interface StatusChange {
   /** The status the record had before ("ACTIVE" or "DISPUTED"). */
@@ -418,6 +469,12 @@ export interface StatusChange {
   commitmentRef: string;
   /** Who decided: the admin certificate's id at the origin. */
   decidedBy: string;
+  /**
+   * The objection this version resolves (ResolveObjection), when it does;
+   * every platform that holds the objection closes it with `outcome`.
+   */
+  objectionId: string;
+  outcome: ObjectionOutcome;
 }
 
 /**
@@ -785,7 +842,7 @@ export const DateRange: MessageFns<DateRange> = {
 };
 
 function createBaseStatusChange(): StatusChange {
-  return { previous: 0, decidedOn: "", reason: "", commitmentRef: "", decidedBy: "" };
+  return { previous: 0, decidedOn: "", reason: "", commitmentRef: "", decidedBy: "", objectionId: "", outcome: 0 };
 }
 
 export const StatusChange: MessageFns<StatusChange> = {
@@ -804,6 +861,12 @@ export const StatusChange: MessageFns<StatusChange> = {
     }
     if (message.decidedBy !== "") {
       writer.uint32(42).string(message.decidedBy);
+    }
+    if (message.objectionId !== "") {
+      writer.uint32(50).string(message.objectionId);
+    }
+    if (message.outcome !== 0) {
+      writer.uint32(56).int32(message.outcome);
     }
     return writer;
   },
@@ -861,6 +924,22 @@ export const StatusChange: MessageFns<StatusChange> = {
             message.decidedBy = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.objectionId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.outcome = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -892,6 +971,12 @@ export const StatusChange: MessageFns<StatusChange> = {
         : isSet(object.decided_by)
         ? globalThis.String(object.decided_by)
         : "",
+      objectionId: isSet(object.objectionId)
+        ? globalThis.String(object.objectionId)
+        : isSet(object.objection_id)
+        ? globalThis.String(object.objection_id)
+        : "",
+      outcome: isSet(object.outcome) ? objectionOutcomeFromJSON(object.outcome) : 0,
     };
   },
 
@@ -912,6 +997,12 @@ export const StatusChange: MessageFns<StatusChange> = {
     if (message.decidedBy !== "") {
       obj.decidedBy = message.decidedBy;
     }
+    if (message.objectionId !== "") {
+      obj.objectionId = message.objectionId;
+    }
+    if (message.outcome !== 0) {
+      obj.outcome = objectionOutcomeToJSON(message.outcome);
+    }
     return obj;
   },
 
@@ -925,6 +1016,8 @@ export const StatusChange: MessageFns<StatusChange> = {
     message.reason = object.reason ?? "";
     message.commitmentRef = object.commitmentRef ?? "";
     message.decidedBy = object.decidedBy ?? "";
+    message.objectionId = object.objectionId ?? "";
+    message.outcome = object.outcome ?? 0;
     return message;
   },
 };
