@@ -17,8 +17,9 @@ import { verdictCommands } from './commands/verdict/index.js';
 import { recognizeCommand } from './commands/recognize.js';
 import { recordCommands } from './commands/record/index.js';
 import { watchCommand } from './commands/watch.js';
+import { objectionCommands } from './commands/objection/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, watchCommand];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, ...objectionCommands, watchCommand];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -50,6 +50,13 @@ afterAll(async () => {
 const cursorOf = (line: string) => /\(cursor (c1\.[A-Za-z0-9_-]+)\)$/.exec(line)?.[1];
 
 describe('credfed watch', () => {
+  it('--help exits 0 with EXAMPLES', async () => {
+    const r = await credfed(['watch', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: credfed watch');
+    expect(r.stdout).toContain('EXAMPLES');
+  });
+
   it('shows the records held, then is caught up; --from resumes after the last line', async () => {
     const first = await credfed(['watch', '--until-caught-up', ...admin]);
     expect(first.code, first.stderr).toBe(0);
