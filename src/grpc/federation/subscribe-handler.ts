@@ -33,7 +33,8 @@ export function subscribeHandler(deps: SubscribeDeps) {
     const partner = ctx.partner!;
     const audience: FeedAudience = () => {
       const agreement = ctx.agreementNow()?.agreement;
-      return { agreement, visibility: { ...(agreement ? visibilityOf(agreement) : EVERYTHING_VISIBLE), sides: [deps.config.nodeId, partner.id] } };
+      // The partner's own records are never sent back to it.
+      return { agreement, visibility: { ...(agreement ? visibilityOf(agreement) : EVERYTHING_VISIBLE), sides: [deps.config.nodeId, partner.id], notFrom: partner.id } };
     };
     const sink: FeedSink = {
       disclose: async (records, agreement) => {

@@ -13,6 +13,8 @@ export interface FeedVisibility {
   readonly thirdParty: boolean;
   /** This node and the subscriber. */
   readonly sides: readonly string[];
+  /** Records that originated here are never sent back (the subscriber's own). */
+  readonly notFrom?: string;
 }
 
 export interface FeedEventRow {
@@ -53,10 +55,10 @@ export async function readFeed(q: Queryable, after: FeedPosition, visibility: Fe
         ORDER BY xid, id LIMIT $3)
      SELECT e.xid::text AS xid, e.id::text AS id, e.at, e.subject_id, e.origin_id, e.record_id, e.status, e.previous_status, e.version,
             CASE WHEN e.category = ANY($4::smallint[]) AND e.disclosure = ANY($5::smallint[])
-                      AND ($6::boolean OR e.origin_id = ANY($7::text[])) THEN e.payload END AS payload
+                      AND ($6::boolean OR e.origin_id = ANY($7::text[])) AND e.origin_id IS DISTINCT FROM $8 THEN e.payload END AS payload
        FROM scan s JOIN feed_events e ON e.xid = s.xid AND e.id = s.id
       ORDER BY e.xid, e.id`,
-    [after.xid, after.id, limit, visibility.categories, visibility.disclosures, visibility.thirdParty, visibility.sides],
+    [after.xid, after.id, limit, visibility.categories, visibility.disclosures, visibility.thirdParty, visibility.sides, visibility.notFrom ?? null],
     'feed_read',
   );
   return rows.map((r) => ({
@@ -107,11 +109,11 @@ export async function snapshotPage(
     `SELECT origin_id, record_id, subject_id, status, payload, received_at
        FROM records
       WHERE status IN (1, 2) AND category = ANY($1::smallint[]) AND disclosure = ANY($2::smallint[])
-        AND ($3::boolean OR origin_id = ANY($4::text[]))
+        AND ($3::boolean OR origin_id = ANY($4::text[])) AND origin_id IS DISTINCT FROM $8::text
         AND ($5::text IS NULL OR (origin_id, record_id) > ($5::text, $6::text))
       ORDER BY origin_id, record_id
       LIMIT $7`,
-    [visibility.categories, visibility.disclosures, visibility.thirdParty, visibility.sides, after?.originId ?? null, after?.recordId ?? null, limit],
+    [visibility.categories, visibility.disclosures, visibility.thirdParty, visibility.sides, after?.originId ?? null, after?.recordId ?? null, limit, visibility.notFrom ?? null],
     'feed_snapshot_page',
   );
   return rows.map((r) => ({ originId: r.origin_id, recordId: r.record_id, subjectId: r.subject_id, status: r.status, payload: r.payload, receivedAt: r.received_at }));

@@ -104,6 +104,20 @@ describe('change feeds', () => {
     expect(entry.event.value.storedAt).toBeDefined();
   });
 
+  it("a partner's own records are not sent back to it", async () => {
+    // county-a's agreement at the city lets it see the city's records and its own (no third parties).
+    await fed.importAt('city', [recordOf(firm(FIRM), { origin: 'city', id: 'c-1', kind: 'licence' })], []);
+    const asCountyA = await federationClientAs(fed.pki.certs.nodes['county-a']!, 'city', fed.ports.get('city')!);
+    try {
+      const feed = new FeedReader(asCountyA);
+      readers.push(feed);
+      await feed.until('the full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+      expect(feed.records()).toEqual([`c-1@1:${ACTIVE}/${SNAPSHOT}`]);
+    } finally {
+      asCountyA.close();
+    }
+  });
+
   it('a subscriber that resumes from its cursor misses nothing and sees nothing twice', async () => {
     // A reference subscriber reads without interruption from the same point.
     const first = read();
