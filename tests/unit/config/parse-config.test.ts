@@ -51,6 +51,7 @@ describe('parseConfig', () => {
       agreements: [],
       recognition: { validitySeconds: 300, partnerDeadlineMs: 800, rules: DEFAULT_RULES },
       lifecycle: { publicity: DEFAULT_PUBLICITY, sweepSeconds: DEFAULTS.lifecycle.sweepSeconds, repairMinimum: DEFAULT_REPAIR_MINIMUM },
+      feed: { retainDays: 30, pollMs: 200 },
       logLevel: DEFAULTS.logLevel,
       source: SOURCE,
     });
@@ -216,8 +217,19 @@ describe('parseConfig', () => {
   ] as const)('a %s partner with %j pushes: %s', (kind, extra, push) => {
     const config = parse({ ...minimal(), partners: [{ id: 'partner-x', kind, ...extra }] }).value!;
     expect(config.partners).toEqual([
-      { id: 'partner-x', kind, endpoint: 'endpoint' in extra ? extra.endpoint : undefined, push, relay: false, divisions: [] },
+      { id: 'partner-x', kind, endpoint: 'endpoint' in extra ? extra.endpoint : undefined, push, relay: false, subscribe: false, divisions: [] },
     ]);
+  });
+
+  it('reads feed settings and partners to follow, refusing bad ones', () => {
+    const config = parse({ ...minimal(), feed: { retainDays: 7, pollMs: 50 }, partners: [{ id: 'city', kind: 'peer_region', endpoint: 'city:7400', subscribe: true }] }).value!;
+    expect(config.feed).toEqual({ retainDays: 7, pollMs: 50 });
+    expect(config.partners[0]?.subscribe).toBe(true);
+    const bad = problems({ ...minimal(), feed: { retainDays: 0, pollMs: 'fast' }, partners: [{ id: 'city', kind: 'peer_region', subscribe: true }, { id: 'city-c', kind: 'peer_region', endpoint: 'c:1', subscribe: 'yes' }] });
+    expect(bad.some((p) => p.startsWith('feed.retainDays'))).toBe(true);
+    expect(bad.some((p) => p.startsWith('feed.pollMs'))).toBe(true);
+    expect(bad).toContain('partners[0].endpoint: required when subscribe is true');
+    expect(bad).toContain('partners[1].subscribe: expected true or false');
   });
 
   it('reads relay', () => {
