@@ -56,7 +56,8 @@ export class LifecycleFederation {
   }
 
   async startNode(id: string): Promise<Gateway> {
-    const gw = await startGateway(loadConfig(this.files.get(id)!, {}), { log: createLogger({ level: 'error', node: id }) });
+    // Agreements are read again every 200 ms, so a test's change applies at once.
+    const gw = await startGateway(loadConfig(this.files.get(id)!, {}), { log: createLogger({ level: 'error', node: id }), agreementRefreshMs: 200 });
     this.gateways.set(id, gw);
     return gw;
   }

@@ -3,11 +3,14 @@
 // follows the city's feed (partners[].subscribe) and also reads it raw as a
 // partner. From an empty cursor a subscriber gets a full pull, then live
 // changes; one that disconnects and resumes from its cursor misses nothing
-// and sees nothing twice; a revocation at a county changes the neighbour's
+// and sees nothing twice; a repair at a county changes the neighbour's
 // federated verdict within 5 seconds; a follower stopped during a repair
-// catches up when it is back; watched subjects report level changes; bad
-// cursors and filters are refused, changing nothing.
+// catches up when it is back; watched subjects report level changes; a
+// partner's own records are not sent back; the agreement is checked again
+// on the stream; bad cursors and filters are refused, changing nothing.
 import * as grpc from '@grpc/grpc-js';
+import YAML from 'yaml';
+import { putAgreement } from '../../../src/agreements/agreement-admin.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminRecognizeResponse, ChangeRecordStatusRequest, ChangeRecordStatusResponse } from '../../../src/gen/credfed/v1/admin.js';
 import { Purpose } from '../../../src/gen/credfed/v1/agreement.js';
@@ -15,6 +18,7 @@ import { FeedEventKind, type SubscribeRequest } from '../../../src/gen/credfed/v
 import type { FederationClient } from '../../../src/gen/credfed/v1/federation.js';
 import { RecordStatus, type RecordCategory } from '../../../src/gen/credfed/v1/record.js';
 import { CreditLevel, type Recognition } from '../../../src/gen/credfed/v1/verdict.js';
+import { shanghaiDate } from '../../../src/core/lifecycle/publicity.js';
 import { pruneFeed } from '../../../src/store/repos/feed-repo.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
 import { FeedReader } from '../../helpers/feed-reader.js';
@@ -22,6 +26,7 @@ import { federationClientAs, waitFor } from '../../helpers/federation-fixture.js
 import { refusal } from '../../helpers/grpc-refusal.js';
 import { newUscc } from '../../helpers/id-codes.js';
 import { LifecycleFederation } from '../../helpers/lifecycle-federation.js';
+import { openAgreement } from '../../helpers/test-agreements.js';
 
 const NODES = ['county-a', 'county-b', 'city', 'city-b'];
 const FIRM = newUscc();
@@ -145,13 +150,17 @@ describe('change feeds', () => {
     expect(reference.records().filter((r) => r.startsWith('r-')).map((r) => r.split('@')[0]).sort()).toEqual([...ids, 'r-1'].sort());
   });
 
-  it("a revocation at a county changes the neighbour's federated verdict within 5 seconds", async () => {
+  it("a repair at a county changes the neighbour's federated verdict within 5 seconds", async () => {
     const subject = newUscc();
-    await importAt('county-a', [dishonesty(subject, 'f-1')]);
+    // Listed 400 days ago: past the 12 months before a dishonesty-list entry may be repaired.
+    const listed = shanghaiDate(Date.now() - 400 * 86_400_000);
+    const entry = dishonesty(subject, 'f-1');
+    if (entry.details?.$case !== 'dishonestyList') throw new Error('a dishonesty-list entry');
+    await importAt('county-a', [{ ...entry, decisionDate: listed, publicity: undefined, details: { $case: 'dishonestyList', value: { ...entry.details.value, listedOn: listed } } }]);
     await waitFor(async () => (await federated(subject)).level === CreditLevel.CREDIT_LEVEL_DISHONEST, 15_000, 'the dishonesty entry in the federated answer');
     // Asked again: the partners' verdicts now come from city-b's cache.
     expect((await federated(subject)).level).toBe(CreditLevel.CREDIT_LEVEL_DISHONEST);
-    await revoke('f-1');
+    await change('county-a', { recordId: 'f-1', status: RecordStatus.RECORD_STATUS_REPAIRED, reason: '已履行法定义务并完成信用修复', commitmentRef: 'CN-2026-0501' });
     const after = (await waitFor(async () => {
       const r = await federated(subject);
       return r.level !== CreditLevel.CREDIT_LEVEL_DISHONEST ? r : undefined;
@@ -159,8 +168,8 @@ describe('change feeds', () => {
     expect(after.partial).toBe(false);
     expect(after.verdicts.map((v) => v.verdict!.issuer)).toEqual(['city-b', 'city']);
     expect(after.verdicts.every((v) => v.verdict!.basis.every((b) => b.recordId !== 'f-1'))).toBe(true);
-    // The follower stored the revocation: city-b's own verdict no longer counts the record either.
-    expect(await statusAt('city-b', 'f-1')).toEqual({ status: RecordStatus.RECORD_STATUS_REVOKED, version: '2' });
+    // The follower stored the repair: city-b's own verdict no longer counts the record either.
+    expect(await statusAt('city-b', 'f-1')).toEqual({ status: RecordStatus.RECORD_STATUS_REPAIRED, version: '2' });
   });
 
   it('a follower stopped during a repair catches up when it is back', async () => {
@@ -197,6 +206,25 @@ describe('change feeds', () => {
     if (moved.event?.$case !== 'levelChange') throw new Error('a level change');
     expect(moved.event.value.level).not.toBe(CreditLevel.CREDIT_LEVEL_DISHONEST);
     expect(moved.cursor).toMatch(/^c1\./);
+  });
+
+  it('the agreement is checked again on the stream: one that no longer allows pulling ends it', async () => {
+    const feed = read();
+    await feed.until('the full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    const allowed = openAgreement('test-relay-city-b', { partners: ['city-b'] }, true);
+    await putAgreement(fed.gateway('city').store, YAML.stringify({ ...allowed, directions: ['push', 'query'] }), { actor: 'cli/test' });
+    try {
+      const e = await feed.end(5_000);
+      if (e === 'end') throw new Error('the stream ended without a refusal');
+      expect(e.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect((await refusal(Promise.reject(e))).reason).toBe('DIRECTION_NOT_ALLOWED');
+      const refused = await read().end();
+      expect(refused !== 'end' && refused.code).toBe(grpc.status.PERMISSION_DENIED);
+    } finally {
+      await putAgreement(fed.gateway('city').store, YAML.stringify(allowed), { actor: 'cli/test' });
+    }
+    // Allowed again once the gateway has read the new version (every 200 ms here).
+    await waitFor(() => read().until('a full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'), 3_000), 10_000, 'a full pull once pulling is allowed again');
   });
 
   it('bad cursors and filters are refused with the reason', async () => {
