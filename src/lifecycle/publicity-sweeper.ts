@@ -70,7 +70,8 @@ export class PublicitySweeper {
     if (expired > 0) this.parts.log.info({ count: expired }, 'records past their publicity marked expired');
     const retain = this.parts.feedRetainDays;
     if (retain !== undefined) {
-      const pruned = await pruneFeed(this.parts.store, new Date(this.parts.clock.now().getTime() - retain * 86_400_000));
+      // By the database's clock, which stamped the events (the injected clock drives publicity only).
+      const pruned = await pruneFeed(this.parts.store, retain);
       if (pruned > 0) this.parts.log.info({ count: pruned }, 'feed events past feed.retainDays pruned');
     }
     return expired;

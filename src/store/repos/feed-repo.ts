@@ -120,20 +120,21 @@ export async function snapshotPage(
 }
 
 /**
- * Deletes the events stored before `before` (of finished transactions) and
- * moves the horizon past them. Returns how many it deleted.
+ * Deletes the events stored more than `keepDays` days ago by the database's
+ * clock (the one that stamped them), of finished transactions, and moves the
+ * horizon past them. Returns how many it deleted.
  */
-export async function pruneFeed(q: Queryable, before: Date): Promise<number> {
+export async function pruneFeed(q: Queryable, keepDays: number): Promise<number> {
   const { rows } = await q.query<{ deleted: string }>(
     `WITH gone AS (
        DELETE FROM feed_events
-        WHERE at < $1 AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE at < now() - make_interval(days => $1) AND xid < pg_snapshot_xmin(pg_current_snapshot())
         RETURNING xid, id),
      newest AS (SELECT xid, id FROM gone ORDER BY xid DESC, id DESC LIMIT 1),
      moved AS (
        UPDATE feed_horizon h SET xid = n.xid, id = n.id FROM newest n WHERE (n.xid, n.id) > (h.xid, h.id) RETURNING 1)
      SELECT (SELECT count(*) FROM gone)::text AS deleted, (SELECT count(*) FROM moved) AS moved`,
-    [before],
+    [keepDays],
   );
   return Number(rows[0]?.deleted ?? 0);
 }

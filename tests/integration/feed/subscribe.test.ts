@@ -251,7 +251,7 @@ describe('change feeds', () => {
     old.close();
     await importAt('county-a', [dishonesty(newUscc(), 'x-1')]);
     await waitFor(async () => (await statusAt('city', 'x-1'))?.status === ACTIVE, 15_000, 'x-1 at the city');
-    expect(await pruneFeed(fed.gateway('city').store, new Date(Date.now() + 60_000))).toBeGreaterThan(0);
+    expect(await pruneFeed(fed.gateway('city').store, 0)).toBeGreaterThan(0);
     expect(await ended({ cursor: old.lastCursor() })).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, reason: 'CURSOR_EXPIRED' });
     // A full pull still works.
     const fresh = read();

@@ -4,7 +4,8 @@
 // removal date, the maximum of a penalty's severity — the record leaves the
 // partner's verdict (level and basis) and its QueryRecords answer. Rows stored
 // before the lifecycle columns existed are read and expired too, and a
-// configured period replaces the default.
+// configured period replaces the default. A partner following the city's
+// feed is told of each expiry.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,13 +16,15 @@ import { fixedClock } from '../../../src/core/clock.js';
 import { shanghaiDate } from '../../../src/core/lifecycle/publicity.js';
 import { Purpose } from '../../../src/gen/credfed/v1/agreement.js';
 import type { FederationClient, QueryRecordsResponse, RecognizeResponse } from '../../../src/gen/credfed/v1/federation.js';
-import type { CreditRecord } from '../../../src/gen/credfed/v1/record.js';
+import { FeedEventKind } from '../../../src/gen/credfed/v1/feed.js';
+import { RecordStatus, type CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { CreditLevel, type Verdict } from '../../../src/gen/credfed/v1/verdict.js';
 import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { createLogger } from '../../../src/obs/logger.js';
 import { loadPersonsProtection } from '../../../src/persons/persons-protection.js';
 import { startGateway, type Gateway } from '../../../src/server/gateway.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
+import { FeedReader } from '../../helpers/feed-reader.js';
 import { createPki, federationClientAs, freePort, waitFor, writeNodeConfig, type Pki } from '../../helpers/federation-fixture.js';
 import { newUscc } from '../../helpers/id-codes.js';
 import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
@@ -60,6 +63,8 @@ let dir: string;
 let storeConfig: TestStoreConfig;
 let city: Gateway;
 let client: FederationClient;
+/** The city's change feed as the partner reads it. */
+let feed: FeedReader;
 
 beforeAll(async () => {
   pki = await createPki(['city', 'city-b'], { verdictSigners: ['city'] });
@@ -93,9 +98,11 @@ beforeAll(async () => {
   }
   await writer.flush();
   client = await federationClientAs(pki.certs.nodes['city-b']!, 'city', port);
+  feed = new FeedReader(client);
 }, 120_000);
 
 afterAll(async () => {
+  feed?.close();
   client?.close();
   await city?.stop();
   await storeConfig?.cleanup();
@@ -137,6 +144,9 @@ describe('records leave verdicts and query results when their publicity ends', (
     expect(await queried()).toEqual(['d-listed', 'p-general-until', 'p-minor', 'p-serious']);
     await passTo(plus(OWN_LAST, 0, 1), ['d-listed', 'p-minor', 'p-serious']);
     expect(basisOf(await verdict())).toEqual(['d-listed', 'p-minor', 'p-serious']);
+    // The partner following the city's feed learns of it.
+    const expired = `p-general-until@1:${RecordStatus.RECORD_STATUS_EXPIRED}/${FeedEventKind.FEED_EVENT_KIND_EXPIRED}`;
+    await feed.until('the expiry in the feed', () => feed.records().includes(expired));
   });
 
   it('a minor penalty after its configured 2 months', async () => {
