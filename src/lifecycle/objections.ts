@@ -12,8 +12,8 @@ import { pushPartnerIds } from '../config/node-config.js';
 import type { Clock } from '../core/clock.js';
 import { CredfedError } from '../core/errors.js';
 import { shanghaiDate } from '../core/lifecycle/publicity.js';
-import { checkFeedbackAsk, checkMessageId, checkObjectionAsk, resolvingVersion, type FeedbackAsk, type ObjectionAsk } from '../core/objections/objection-rules.js';
-import type { ObjectionOutcome, CreditRecord } from '../gen/credfed/v1/record.js';
+import { checkFeedbackAsk, checkMessageId, checkObjectionAsk, disputedVersion, resolvingVersion, type FeedbackAsk, type ObjectionAsk } from '../core/objections/objection-rules.js';
+import { RecordStatus, type CreditRecord, type ObjectionOutcome } from '../gen/credfed/v1/record.js';
 import { applyRecords } from '../store/repos/apply-records.js';
 import {
   getFeedback,
@@ -25,6 +25,7 @@ import {
   type FeedbackRow,
   type HeldRecord,
   type ObjectionRow,
+  setOriginVersion,
 } from '../store/repos/objections-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
 import { lockRecord } from '../store/repos/record-by-key.js';
@@ -40,6 +41,9 @@ export interface ObjectionDeps {
   /** Wakes the push senders (a resolution was queued in the outbox). */
   readonly notifyOutbox?: () => void;
 }
+
+/** An objection as it is stored: as filed, and where it came from. */
+type NewObjection = Omit<ObjectionRow, 'forwardedTo' | 'forwarded' | 'state' | 'outcome' | 'resolution' | 'resolvedTime' | 'originVersion'>;
 
 /** Files an objection here for a subject or its agent: stored, the record marked disputed, queued towards its origin. */
 export async function fileObjection(deps: ObjectionDeps, ask: ObjectionAsk): Promise<ObjectionRow> {
@@ -64,7 +68,7 @@ export async function fileObjection(deps: ObjectionDeps, ask: ObjectionAsk): Pro
 }
 
 /** An objection a partner passed on (Federation.ForwardObjection); idempotent on its id. */
-export async function receiveObjection(deps: ObjectionDeps, partnerId: string, o: Omit<ObjectionRow, 'receivedFrom' | 'forwardedTo' | 'forwarded' | 'state' | 'outcome' | 'resolution' | 'resolvedTime'>): Promise<void> {
+export async function receiveObjection(deps: ObjectionDeps, partnerId: string, o: Omit<NewObjection, 'receivedFrom'>): Promise<void> {
   checkMessageId('OBJECTION_INVALID', 'objection_id', o.objectionId);
   checkObjectionAsk(o, { originRequired: true });
   if (!o.filedAt) throw new CredfedError('OBJECTION_INVALID', 'filed_at: required');
@@ -94,13 +98,13 @@ export async function resolveObjection(
     if (!held) throw new CredfedError('RECORD_NOT_FOUND', `record ${ref} is no longer held`);
     const next = resolvingVersion(held, {
       objectionId: objection.objectionId,
-      objectedVersion: objection.version,
+      objectedVersion: objection.originVersion ?? objection.version,
       outcome: ask.outcome,
       reason: ask.reason,
       decidedBy: ask.decidedBy,
       today: shanghaiDate(deps.clock.now().getTime()),
     });
-    await applyRecords(tx, [next], { receivedFrom: 'local', assignVersions: false, outboxPartners: queuedFor });
+    await applyRecords(tx, [next], { receivedFrom: 'local', assignVersions: false, outboxPartners: queuedFor, decision: true });
     return next;
   });
   deps.notifyOutbox?.();
@@ -158,11 +162,29 @@ function onward(hop: string, receivedFrom: string): string {
   return hop === receivedFrom ? '' : hop;
 }
 
-async function storeObjection(deps: ObjectionDeps, tx: Queryable, held: HeldRecord, o: Omit<ObjectionRow, 'forwardedTo' | 'forwarded' | 'state' | 'outcome' | 'resolution' | 'resolvedTime'>): Promise<void> {
+async function storeObjection(deps: ObjectionDeps, tx: Queryable, held: HeldRecord, o: NewObjection): Promise<void> {
   const forwardedTo = onward(nextHop(deps, held), o.receivedFrom);
   if (!(await insertObjection(tx, { ...o, forwardedTo }))) return; // passed on again: held already
-  await markDisputed(tx, held.originId, o.recordId);
+  if (held.originId === deps.config.nodeId) {
+    await setOriginVersion(tx, o.objectionId, await markDisputedAtOrigin(deps, tx, o));
+  } else {
+    await markDisputed(tx, held.originId, o.recordId);
+  }
   if (forwardedTo) await enqueueUpstream(tx, forwardedTo, 'objection', o.objectionId);
+}
+
+/**
+ * At the origin, an objection to a record in force marks it disputed
+ * everywhere: its next version (status DISPUTED, naming the objection) goes
+ * to every push partner and every feed. Returns the version held after.
+ */
+async function markDisputedAtOrigin(deps: ObjectionDeps, tx: Queryable, o: NewObjection): Promise<number> {
+  const record = await lockRecord(tx, deps.config.nodeId, o.recordId);
+  if (!record) throw new CredfedError('RECORD_NOT_FOUND', `record ${deps.config.nodeId}/${o.recordId} is no longer held`);
+  if (record.status !== RecordStatus.RECORD_STATUS_ACTIVE) return record.version;
+  const marked = disputedVersion(record, { objectionId: o.objectionId, reason: o.reason, filedAt: o.filedAt, today: shanghaiDate(deps.clock.now().getTime()) });
+  await applyRecords(tx, [marked], { receivedFrom: 'local', assignVersions: false, outboxPartners: pushPartnerIds(deps.config), decision: true });
+  return marked.version;
 }
 
 async function storeFeedback(deps: ObjectionDeps, tx: Queryable, held: HeldRecord, f: Omit<FeedbackRow, 'forwardedTo' | 'forwarded'>): Promise<void> {

@@ -34,7 +34,7 @@ export async function changeRecordStatus(
     const held = await lockRecord(tx, config.nodeId, recordId);
     if (!held) throw new CredfedError('RECORD_NOT_FOUND', `no record "${recordId}" of this node (${config.nodeId}) is held`, { recordId });
     const next = changeStatus(held, ask, { nodeId: config.nodeId, today, repairMinimum: publicityLimits(config.lifecycle.repairMinimum) });
-    await applyRecords(tx, [next], { receivedFrom: 'local', assignVersions: false, outboxPartners: queuedFor });
+    await applyRecords(tx, [next], { receivedFrom: 'local', assignVersions: false, outboxPartners: queuedFor, decision: true });
     return next;
   });
   return { record, queuedFor };

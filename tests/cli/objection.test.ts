@@ -56,7 +56,7 @@ describe('credfed objection and feedback', () => {
     expect(filed.code, filed.stderr).toBe(0);
     const objection = JSON.parse(filed.stdout) as { objectionId: string };
     expect(JSON.parse(filed.stdout)).toMatchObject({ record: 'county-a/d-7', version: 1, state: 'open', filedAt: 'county-a', forwardedTo: null, complainant: '张三（法定代表人）' });
-    expect(await statusOf('d-7')).toEqual({ status: 2, version: '1' });
+    expect(await statusOf('d-7')).toEqual({ status: 2, version: '2' });
 
     const open = await credfed(['objection', 'list', '--open', ...admin]);
     expect(open.code, open.stderr).toBe(0);
@@ -66,8 +66,8 @@ describe('credfed objection and feedback', () => {
 
     const resolved = await credfed(['objection', 'resolve', objection.objectionId, '--outcome', 'upheld', '--reason', '列入依据充分', ...admin]);
     expect(resolved.code, resolved.stderr).toBe(0);
-    expect(resolved.stdout).toBe(`objection ${objection.objectionId} resolved: upheld; county-a/d-7 v2 carries it; queued for city\n`);
-    expect(await statusOf('d-7')).toEqual({ status: 1, version: '2' });
+    expect(resolved.stdout).toBe(`objection ${objection.objectionId} resolved: upheld; county-a/d-7 v3 carries it; queued for city\n`);
+    expect(await statusOf('d-7')).toEqual({ status: 1, version: '3' });
     const listed = JSON.parse((await credfed(['objection', 'list', '--resolved', '--json', ...admin])).stdout) as { objections: unknown[] };
     expect(listed.objections).toEqual([expect.objectContaining({ objectionId: objection.objectionId, state: 'resolved', outcome: 'upheld', resolution: '列入依据充分' })]);
 

@@ -68,9 +68,30 @@ export function checkFeedbackAsk(ask: FeedbackAsk, today: string): string {
   return on;
 }
 
+/**
+ * The version marking a record in force disputed at its origin when an
+ * objection reaches it: status DISPUTED, the objection named, no outcome yet.
+ */
+export function disputedVersion(record: CreditRecord, o: { objectionId: string; reason: string; filedAt: string; today: string }): CreditRecord {
+  return {
+    ...record,
+    version: record.version + 1,
+    status: RecordStatus.RECORD_STATUS_DISPUTED,
+    statusChange: {
+      previous: record.status,
+      decidedOn: o.today,
+      reason: o.reason.trim(),
+      commitmentRef: '',
+      decidedBy: `objection/${o.filedAt}`,
+      objectionId: o.objectionId,
+      outcome: ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED,
+    },
+  };
+}
+
 export interface Resolution {
   readonly objectionId: string;
-  /** The version the objection was filed against. */
+  /** The version held when the objection reached the origin (after marking it disputed): a correction is a later one. */
   readonly objectedVersion: number;
   readonly outcome: ObjectionOutcome;
   readonly reason: string;

@@ -23,6 +23,9 @@ CREATE TABLE objections (
   received_from text NOT NULL,
   -- '' at the origin; the partner it is passed on to otherwise.
   forwarded_to  text NOT NULL,
+  -- At the origin: the record's version once marked disputed (a correction
+  -- is a later version); NULL elsewhere.
+  origin_version bigint,
   stored_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX objections_record ON objections (origin_id, record_id);

@@ -1,5 +1,5 @@
 import { ownEndsOn, severityOf } from '../../core/lifecycle/publicity.js';
-import type { CreditRecord } from '../../gen/credfed/v1/record.js';
+import { CreditRecord, ObjectionOutcome, RecordStatus } from '../../gen/credfed/v1/record.js';
 import { closeObjection } from './objections-repo.js';
 import { enqueue, type OutboxEntry } from './outbox-repo.js';
 import type { Queryable } from './queryable.js';
@@ -30,6 +30,13 @@ export interface ApplyOptions {
    * the stream has committed".
    */
   readonly beforeSharedWrites?: () => Promise<unknown>;
+  /**
+   * The versions are this node's decisions about its own records (a repair,
+   * a revocation, an objection marked or resolved): their stored content hash
+   * stays the one of the row last imported, so importing that row again
+   * changes nothing.
+   */
+  readonly decision?: boolean;
 }
 
 interface Existing {
@@ -58,9 +65,9 @@ export async function applyRecords(
   records.forEach((record, index) => {
     const k = key(record.originId, record.recordId);
     const payload = opts.payloads?.[index];
-    const hash = opts.assignVersions || !payload ? contentHash(record) : payloadHash(payload);
     const prior = winners.get(k);
     const held = existing.get(k);
+    const hash = opts.decision && held ? held.hash : opts.assignVersions || !payload ? contentHash(record) : payloadHash(payload);
     const version = nextVersion(record, hash, prior?.record.version ?? held?.version, prior?.hash ?? held?.hash, opts);
     if (version === undefined) return;
     if (prior) outcomes[prior.index] = 'unchanged';
@@ -69,6 +76,7 @@ export async function applyRecords(
   });
   const accepted = [...winners.values()];
   if (accepted.length === 0) return outcomes;
+  if (opts.assignVersions) await keepDecisions(tx, accepted.filter((w) => existing.has(key(w.record.originId, w.record.recordId))));
   // Every accepted version feeds the identifier graph (a new version may name
   // the subject by more identifiers); a record keeps the subject it was first stored under.
   const resolved = await resolveSubjects(
@@ -85,7 +93,7 @@ export async function applyRecords(
   // A version carrying an objection's outcome closes the objection wherever it is held.
   for (const r of rows) {
     const change = r.record.statusChange;
-    if (change?.objectionId) await closeObjection(tx, change.objectionId, change.outcome, change.reason, new Date());
+    if (change?.objectionId && change.outcome !== ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED) await closeObjection(tx, change.objectionId, change.outcome, change.reason, new Date());
   }
   const entries: OutboxEntry[] = rows.map((r) => ({
     originId: r.record.originId,
@@ -97,6 +105,31 @@ export async function applyRecords(
     if (partner !== opts.receivedFrom) await enqueue(tx, partner, entries);
   }
   return outcomes;
+}
+
+/** Statuses this node decides about its own records (Admin API), which an import never undoes. */
+const DECIDED: readonly number[] = [RecordStatus.RECORD_STATUS_DISPUTED, RecordStatus.RECORD_STATUS_REPAIRED, RecordStatus.RECORD_STATUS_REVOKED];
+
+/**
+ * A changed row imported for a record this node decided about (repaired,
+ * revoked, disputed by an open objection) keeps that decision: the import
+ * changes the content, not the standing. A row that states a status of its
+ * own other than active keeps it.
+ */
+async function keepDecisions(tx: Queryable, changed: { record: CreditRecord }[]): Promise<void> {
+  const active = changed.filter((w) => w.record.status === RecordStatus.RECORD_STATUS_ACTIVE);
+  if (active.length === 0) return;
+  const { rows } = await tx.query<{ origin_id: string; record_id: string; payload: Uint8Array }>(
+    `SELECT r.origin_id, r.record_id, r.payload FROM records r
+       JOIN unnest($1::text[], $2::text[]) AS u(origin_id, record_id) ON r.origin_id = u.origin_id AND r.record_id = u.record_id
+      WHERE r.status = ANY($3::smallint[])`,
+    [active.map((w) => w.record.originId), active.map((w) => w.record.recordId), DECIDED],
+  );
+  const decided = new Map(rows.map((r) => [key(r.origin_id, r.record_id), CreditRecord.decode(r.payload)]));
+  for (const w of active) {
+    const held = decided.get(key(w.record.originId, w.record.recordId));
+    if (held?.statusChange && DECIDED.includes(held.status)) w.record = { ...w.record, status: held.status, statusChange: held.statusChange };
+  }
 }
 
 /** The version to store, or undefined when the input changes nothing. */

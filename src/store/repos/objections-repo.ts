@@ -23,6 +23,8 @@ export interface ObjectionRow {
   readonly forwardedTo: string;
   /** Whether `forwardedTo` acknowledged it (nothing left in the queue). */
   readonly forwarded: boolean;
+  /** At the origin: the record's version once marked disputed; null elsewhere. */
+  readonly originVersion: number | null;
 }
 
 export interface FeedbackRow {
@@ -62,7 +64,7 @@ export async function markDisputed(tx: Queryable, originId: string, recordId: st
 }
 
 /** Stores an objection; false when one with its id is held already (nothing changes). */
-export async function insertObjection(tx: Queryable, o: Omit<ObjectionRow, 'forwarded' | 'state' | 'outcome' | 'resolution' | 'resolvedTime'>): Promise<boolean> {
+export async function insertObjection(tx: Queryable, o: Omit<ObjectionRow, 'forwarded' | 'state' | 'outcome' | 'resolution' | 'resolvedTime' | 'originVersion'>): Promise<boolean> {
   const { rowCount } = await tx.query(
     `INSERT INTO objections (objection_id, origin_id, record_id, version, filed_at, complainant, reason, filed_time, received_from, forwarded_to)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (objection_id) DO NOTHING`,
@@ -71,8 +73,13 @@ export async function insertObjection(tx: Queryable, o: Omit<ObjectionRow, 'forw
   return rowCount === 1;
 }
 
+/** At the origin: the record's version once the objection marked it disputed. */
+export async function setOriginVersion(tx: Queryable, objectionId: string, version: number): Promise<void> {
+  await tx.query(`UPDATE objections SET origin_version = $2 WHERE objection_id = $1`, [objectionId, version]);
+}
+
 const OBJECTION_COLUMNS = `o.objection_id, o.origin_id, o.record_id, o.version, o.filed_at, o.complainant, o.reason, o.filed_time, o.state,
-  o.outcome, o.resolution, o.resolved_time, o.received_from, o.forwarded_to, o.stored_at,
+  o.outcome, o.resolution, o.resolved_time, o.received_from, o.forwarded_to, o.origin_version, o.stored_at,
   NOT EXISTS (SELECT 1 FROM upstream_queue q WHERE q.kind = 'objection' AND q.message_id = o.objection_id) AS forwarded`;
 
 type ObjectionDbRow = {
@@ -90,6 +97,7 @@ type ObjectionDbRow = {
   resolved_time: Date | null;
   received_from: string;
   forwarded_to: string;
+  origin_version: string | null;
   stored_at: Date;
   forwarded: boolean;
 };
@@ -111,6 +119,7 @@ function objectionOf(r: ObjectionDbRow): ObjectionRow {
     receivedFrom: r.received_from,
     forwardedTo: r.forwarded_to,
     forwarded: r.forwarded_to === '' || r.forwarded,
+    originVersion: r.origin_version === null ? null : Number(r.origin_version),
   };
 }
 

@@ -66,16 +66,20 @@ describe('objections', () => {
     expect(atCounty).toMatchObject({ filedAt: 'city-b', receivedFrom: 'city', forwardedTo: '', forwarded: true, reason: filed.reason, complainant: filed.complainant });
     expect(await objectionAt('city', filed.objectionId)).toMatchObject({ receivedFrom: 'city-b', forwardedTo: 'county-a', forwarded: true });
     await waitFor(async () => (await objectionAt('city-b', filed.objectionId))?.forwarded, 15_000, 'the city to acknowledge the objection');
-    for (const node of ['county-a', 'city']) expect(await statusAt(node, 'o-1')).toEqual({ status: DISPUTED, version: '1' });
+    // The origin marks it disputed everywhere: its next version goes wherever the record went.
+    for (const node of ['county-a', 'city', 'city-b']) {
+      await waitFor(async () => (await statusAt(node, 'o-1'))?.version === '2', 15_000, `the disputed version at ${node}`);
+      expect(await statusAt(node, 'o-1')).toEqual({ status: DISPUTED, version: '2' });
+    }
 
     const resolved = await resolve('county-a', filed.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_REVOKED, '核查属实，撤销列入决定');
     expect(resolved.queuedFor).toEqual(['city']);
-    expect(resolved.record!).toMatchObject({ version: 2, status: REVOKED, statusChange: { previous: DISPUTED, objectionId: filed.objectionId, outcome: ObjectionOutcome.OBJECTION_OUTCOME_REVOKED } });
+    expect(resolved.record!).toMatchObject({ version: 3, status: REVOKED, statusChange: { previous: DISPUTED, objectionId: filed.objectionId, outcome: ObjectionOutcome.OBJECTION_OUTCOME_REVOKED } });
     expect(resolved.objection).toMatchObject({ state: ObjectionState.OBJECTION_STATE_RESOLVED, outcome: ObjectionOutcome.OBJECTION_OUTCOME_REVOKED, resolution: '核查属实，撤销列入决定' });
     for (const node of ['city', 'city-b']) {
       await waitFor(async () => (await objectionAt(node, filed.objectionId))?.state === ObjectionState.OBJECTION_STATE_RESOLVED, 15_000, `the outcome at ${node}`);
       expect(await objectionAt(node, filed.objectionId)).toMatchObject({ outcome: ObjectionOutcome.OBJECTION_OUTCOME_REVOKED, resolution: '核查属实，撤销列入决定' });
-      expect(await statusAt(node, 'o-1')).toEqual({ status: REVOKED, version: '2' });
+      expect(await statusAt(node, 'o-1')).toEqual({ status: REVOKED, version: '3' });
     }
   });
 
@@ -84,7 +88,7 @@ describe('objections', () => {
     expect(upheld.forwardedTo).toBe('county-a');
     await waitFor(() => objectionAt('county-a', upheld.objectionId), 15_000, 'the objection at the county');
     await resolve('county-a', upheld.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_UPHELD, '列入依据充分，维持');
-    for (const node of ['county-a', 'city', 'city-b']) await waitFor(async () => (await statusAt(node, 'o-2'))?.status === ACTIVE && (await statusAt(node, 'o-2'))?.version === '2', 15_000, `o-2 active again at ${node}`);
+    for (const node of ['county-a', 'city', 'city-b']) await waitFor(async () => (await statusAt(node, 'o-2'))?.status === ACTIVE && (await statusAt(node, 'o-2'))?.version === '3', 15_000, `o-2 active again at ${node}`);
 
     const corrected = await file('county-a', 'o-3', '', '处罚金额录入错误');
     expect(corrected).toMatchObject({ filedAt: 'county-a', forwardedTo: '', forwarded: true });
@@ -93,10 +97,20 @@ describe('objections', () => {
     expect(early.details).toContain('import the corrected record first');
     const fixed = record('o-3', 'penalty');
     if (fixed.details?.$case !== 'penalty') throw new Error('a penalty');
+    // Importing the original row again changes nothing: the dispute stands.
+    await fed.importAt('county-a', [fixed]);
+    expect(await statusAt('county-a', 'o-3')).toEqual({ status: DISPUTED, version: '2' });
+    // The corrected row is a new version, still disputed until the objection is resolved.
     await fed.importAt('county-a', [{ ...fixed, details: { $case: 'penalty', value: { ...fixed.details.value, fineWanYuan: '0.5' } } }]);
+    expect(await statusAt('county-a', 'o-3')).toEqual({ status: DISPUTED, version: '3' });
     const done = await resolve('county-a', corrected.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_CORRECTED, '金额已更正');
-    expect(done.record).toMatchObject({ version: 3, status: ACTIVE });
-    await waitFor(async () => (await statusAt('city-b', 'o-3'))?.version === '3', 15_000, 'the corrected version at city-b');
+    expect(done.record).toMatchObject({ version: 4, status: ACTIVE, statusChange: { previous: DISPUTED, outcome: ObjectionOutcome.OBJECTION_OUTCOME_CORRECTED } });
+    if (done.record?.details?.$case !== 'penalty') throw new Error('a penalty');
+    expect(done.record.details.value.fineWanYuan).toBe('0.5');
+    await waitFor(async () => (await statusAt('city-b', 'o-3'))?.version === '4', 15_000, 'the corrected version at city-b');
+    // And importing the corrected row once more changes nothing either.
+    await fed.importAt('county-a', [{ ...fixed, details: { $case: 'penalty', value: { ...fixed.details.value, fineWanYuan: '0.5' } } }]);
+    expect(await statusAt('county-a', 'o-3')).toEqual({ status: ACTIVE, version: '4' });
   });
 
   it('an objection passed on while the next hop is offline arrives when it is back', async () => {
@@ -126,7 +140,7 @@ describe('objections', () => {
     expect(await refusal(file('city-b', 'no-such-record'))).toMatchObject({ code: grpc.status.NOT_FOUND, reason: 'RECORD_NOT_FOUND' });
     expect(await refusal(file('city-b', 'o-2', 'county-a', ' '))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'OBJECTION_INVALID' });
     expect((await objectionsAt('city-b')).length).toBe(before);
-    expect(await statusAt('city-b', 'o-2')).toEqual({ status: ACTIVE, version: '2' });
+    expect(await statusAt('city-b', 'o-2')).toEqual({ status: ACTIVE, version: '3' });
 
     const open = await file('city', 'o-2');
     const notOrigin = await refusal(resolve('city', open.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_UPHELD));
@@ -139,7 +153,7 @@ describe('objections', () => {
     expect(await refusal(resolve('county-a', open.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED))).toMatchObject({ reason: 'OBJECTION_INVALID' });
     await resolve('county-a', open.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_UPHELD);
     expect(await refusal(resolve('county-a', open.objectionId, ObjectionOutcome.OBJECTION_OUTCOME_REVOKED))).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, reason: 'OBJECTION_CLOSED' });
-    expect(await statusAt('county-a', 'o-2')).toEqual({ status: ACTIVE, version: '3' });
+    expect(await statusAt('county-a', 'o-2')).toEqual({ status: ACTIVE, version: '5' });
     const feedback = await refusal(fed.call('city-b', (c) => c.reportFeedback, { originId: 'county-b', recordId: 'b-1', measure: '', appliedOn: '' }));
     expect(feedback).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'FEEDBACK_INVALID' });
   });

@@ -145,6 +145,17 @@ describe('credit repair and revocation at the origin', () => {
     expect(await basis()).toEqual(['d-1', 'l-1', 'p-serious']);
     expect(await cityQuery()).toEqual(['d-1', 'l-1', 'p-serious']);
     expect(await statusAt('city', 'p-general')).toEqual({ status: RecordStatus.RECORD_STATUS_REPAIRED, version: '2' });
+    // The county's next full export still holds the row: importing it again does not undo the repair,
+    // and a corrected row is a new version that stays repaired.
+    const county = gateways.get('county-a')!;
+    const writer = new ChunkWriter(county.store, ['city'], loadPersonsProtection(county.config.persons));
+    const original = penalty('p-general', 2, 120);
+    await writer.add(original);
+    await writer.flush();
+    expect(await statusAt('county-a', 'p-general')).toEqual({ status: RecordStatus.RECORD_STATUS_REPAIRED, version: '2' });
+    await writer.add({ ...original, authority: { ...original.authority!, name: `${original.authority!.name}（更正）` } });
+    await writer.flush();
+    expect(await statusAt('county-a', 'p-general')).toEqual({ status: RecordStatus.RECORD_STATUS_REPAIRED, version: '3' });
   });
 
   it('refusals name the rule and change nothing', async () => {
