@@ -3,8 +3,8 @@ import type { NodeConfig } from '../config/node-config.js';
 
 /**
  * Server options: message size limits (requests small, answers large enough
- * for a batch of signed verdicts), and keepalive / connection age so
- * long-lived streams survive TCP load balancers and rebalance over time.
+ * for a batch of signed verdicts), keepalive / connection age so long-lived
+ * streams survive TCP load balancers and rebalance over time, and channelz off.
  */
 export function serverOptions(config: NodeConfig): ChannelOptions {
   return {
@@ -16,6 +16,8 @@ export function serverOptions(config: NodeConfig): ChannelOptions {
     'grpc.http2.min_ping_interval_without_data_ms': Math.min(10_000, config.grpc.keepaliveTimeMs),
     'grpc.max_connection_age_ms': config.grpc.maxConnectionAgeMs,
     'grpc.max_connection_age_grace_ms': config.grpc.maxConnectionAgeGraceMs,
+    // No channelz service is served: without it grpc-js keeps no per-call channelz counters (measurable per call).
+    'grpc.enable_channelz': 0,
   };
 }
 
@@ -34,5 +36,6 @@ export function channelOptions(config: Pick<NodeConfig, 'limits' | 'grpc'>, part
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.initial_reconnect_backoff_ms': 200,
     'grpc.max_reconnect_backoff_ms': 5_000,
+    'grpc.enable_channelz': 0,
   };
 }
