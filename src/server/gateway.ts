@@ -155,6 +155,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const recognizer = await startRecognition({ config, store, clock, log, directory, agreements, trust, keys: persons.policy.keys, closers });
     const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
     const recognition = recognizeHandlers(recognizer);
+    const shutdown = new AbortController();
     // Objections and feedback passed on towards records' origins (retried until acknowledged).
     const upstreamClients = new PartnerClients(config, trust);
     closers.push(() => upstreamClients.close());
@@ -171,12 +172,12 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       recognize: unary(gate, 'partner', 'Recognize', recognition.recognize, { direction: 'query', purposeOf: (req: RecognizeRequest) => stated(req) }),
       recognizeBatch: unary(gate, 'partner', 'RecognizeBatch', recognition.recognizeBatch, { direction: 'query', purposeOf: (req: RecognizeBatchRequest) => stated(req) }),
       // The feed sends records to the partner: it needs an agreement that lets the partner receive (pull).
-      subscribe: serverStream(gate, 'partner', 'Subscribe', subscribeHandler({ config, store, persons, clock }), { direction: 'pull' }),
+      subscribe: serverStream(gate, 'partner', 'Subscribe', subscribeHandler({ config, store, persons, clock, shutdown: shutdown.signal }), { direction: 'pull' }),
       // Objections and feedback travel back along a record's path: any agreement in force lets a partner pass them on.
       forwardObjection: unary(gate, 'partner', 'ForwardObjection', objectionsIn.forwardObjection),
       reportFeedback: unary(gate, 'partner', 'ReportFeedback', objectionsIn.reportFeedback),
     });
-    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, notifyOutbox: () => senders.notify(), notifyUpstream: () => upstream.notify() }));
+    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, shutdown: shutdown.signal, notifyOutbox: () => senders.notify(), notifyUpstream: () => upstream.notify() }));
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
@@ -200,6 +201,9 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const sweeper = new PublicitySweeper({ store, rules: config.lifecycle.publicity, sweepSeconds: config.lifecycle.sweepSeconds, clock, log, feedRetainDays: config.feed.retainDays });
     closers.push(() => sweeper.stop());
     sweeper.start();
+    // Stopping starts here (the newest closer runs first): open feed streams end at once with UNAVAILABLE,
+    // so their subscribers resume from their cursors (at another replica, or once this one is back).
+    closers.push(() => shutdown.abort());
     trust.onChange((change) => {
       server.useTrust(change);
       senders.onTrustChange(change);

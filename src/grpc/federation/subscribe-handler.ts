@@ -7,6 +7,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { disclosureFor, EVERYTHING_VISIBLE } from '../../agreements/disclose-records.js';
+import { CredfedError } from '../../core/errors.js';
 import type { NodeConfig } from '../../config/node-config.js';
 import { visibilityOf } from '../../core/agreements/evaluate.js';
 import type { Clock } from '../../core/clock.js';
@@ -21,6 +22,8 @@ export interface SubscribeDeps {
   readonly store: Store;
   readonly persons: PersonsProtection;
   readonly clock: Clock;
+  /** Aborted when the gateway starts stopping: the stream ends with UNAVAILABLE (resume from the last cursor). */
+  readonly shutdown: AbortSignal;
 }
 
 function feedDeps({ config, store, persons, clock }: SubscribeDeps): FeedStreamDeps {
@@ -45,7 +48,7 @@ export function subscribeHandler(deps: SubscribeDeps) {
       write: writerOf(call, ctx.signal, (m) => m),
     };
     ctx.log.info({ resumed: call.request.cursor !== '', watched: call.request.watch.length }, 'feed subscribed');
-    await runFeed(feed, call.request, audience, sink, ctx.signal);
+    await untilShutdown(deps.shutdown, ctx.signal, (signal) => runFeed(feed, call.request, audience, sink, signal));
   };
 }
 
@@ -59,8 +62,15 @@ export function watchFeedHandler(deps: SubscribeDeps) {
       write: writerOf(call, ctx.signal, (event: SubscribeResponse) => ({ event })),
     };
     const req = call.request.feed ?? { cursor: '', categories: [], watch: [] };
-    await runFeed(feed, req, everything, sink, ctx.signal);
+    await untilShutdown(deps.shutdown, ctx.signal, (signal) => runFeed(feed, req, everything, sink, signal));
   };
+}
+
+/** Runs a feed until the call ends or the gateway stops; a stop ends it with UNAVAILABLE, which subscribers retry. */
+async function untilShutdown(shutdown: AbortSignal, call: AbortSignal, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const signal = AbortSignal.any([shutdown, call]);
+  await run(signal);
+  if (shutdown.aborted && !call.aborted) throw new CredfedError('UNAVAILABLE', 'the gateway is shutting down: subscribe again from the cursor of the last message received');
 }
 
 /** Writes a feed message; resolves at once, or when the stream drained (or the call ended). */

@@ -258,4 +258,15 @@ describe('change feeds', () => {
     await fresh.until('a full pull after pruning', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
     expect(fresh.records()).toContain(`x-1@1:${ACTIVE}/${SNAPSHOT}`);
   });
+
+  it('a gateway that stops ends its feed streams with UNAVAILABLE, so subscribers resume from their cursors', async () => {
+    const feed = read();
+    await feed.until('caught up', (ms) => ms.some((m) => m.event?.$case === 'caughtUp'));
+    const stopping = fed.stopNode('city');
+    const e = await feed.end(10_000);
+    await stopping;
+    if (e === 'end') throw new Error('the stream ended without a status');
+    expect(e.code).toBe(grpc.status.UNAVAILABLE);
+    expect(e.details).toContain('subscribe again from the cursor');
+  });
 });
