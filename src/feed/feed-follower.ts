@@ -7,12 +7,15 @@
  * follower stopped at any point resumes exactly after what it stored. A
  * cursor the partner no longer serves (CURSOR_EXPIRED) is forgotten and the
  * next stream pulls in full. Streams that fail are opened again with backoff.
+ * One replica follows each partner at a time (a lease in the store, as the
+ * push senders hold), reading the stream no faster than it stores.
  *
  * The records received are stored, not forwarded; a repair or revocation
  * that arrives changes this node's own verdicts at once, and the records
  * state of the subject, so verdicts it cached from partners are asked again.
  */
-import * as grpc from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
 import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
 import type { Agreement } from '../core/agreements/agreement.js';
 import { CredfedError } from '../core/errors.js';
@@ -25,6 +28,7 @@ import type { PersonsProtection } from '../persons/persons-protection.js';
 import type { PartnerClients } from '../recognition/partner-clients.js';
 import { applyRecords } from '../store/repos/apply-records.js';
 import { clearFeedCursor, loadFeedCursor, saveFeedCursor } from '../store/repos/feed-repo.js';
+import { acquireLease, releaseLease } from '../store/repos/lease-repo.js';
 import { insertPersonIdentities } from '../store/repos/person-identities-repo.js';
 import type { Store } from '../store/store.js';
 import { checkBatch } from '../sync/commit-batch.js';
@@ -34,6 +38,8 @@ const FLUSH_RECORDS = 500;
 /** A partial batch is stored after this long without more. */
 const FLUSH_MS = 20;
 const MIN_BACKOFF_MS = 200;
+/** Batches waiting to be stored before reading from the stream pauses. */
+const MAX_WAITING_FLUSHES = 2;
 
 export interface FollowerParts {
   readonly config: NodeConfig;
@@ -71,12 +77,18 @@ class Follow {
   private call: grpc.ClientReadableStream<SubscribeResponse> | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly log: Logger;
+  /** Ends the pause between streams when stopping. */
+  private wake: () => void = () => undefined;
+  /** The lease that lets one replica only follow this partner's feed. */
+  private readonly lease: string;
+  private readonly holder = `${process.pid}-${randomUUID()}`;
 
   constructor(
     private readonly parts: FollowerParts,
     private readonly partner: PartnerConfig,
   ) {
     this.log = parts.log.child({ feedOf: partner.id });
+    this.lease = `feed:${partner.id}`;
   }
 
   start(): void {
@@ -86,19 +98,26 @@ class Follow {
   async stop(): Promise<void> {
     this.stopped = true;
     this.call?.cancel();
+    this.wake();
     await this.running;
+    await releaseLease(this.parts.store, this.lease, this.holder).catch(() => undefined);
   }
 
   private async loop(): Promise<void> {
     let backoff = MIN_BACKOFF_MS;
     while (!this.stopped) {
-      const delivered = await this.follow().then(
-        (n) => n,
-        (e: unknown) => this.failed(e),
-      );
+      let delivered = 0;
+      try {
+        delivered = await this.follow();
+      } catch (e) {
+        delivered = await this.failed(e);
+      }
       if (this.stopped) return;
       backoff = delivered > 0 ? MIN_BACKOFF_MS : Math.min(backoff * 2, this.parts.config.sync.maxBackoffMs);
-      await new Promise((r) => setTimeout(r, backoff).unref());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        this.wake = () => (clearTimeout(timer), resolve());
+      });
     }
   }
 
@@ -107,41 +126,62 @@ class Follow {
     const entry = this.parts.directory.get(this.partner.id);
     const endpoint = entry?.endpoint ?? this.partner.endpoint;
     if (!entry || entry.status !== 'active' || !endpoint) throw new CredfedError('PEER_NOT_ALLOWED', `partner "${this.partner.id}" is not an active partner with an endpoint`);
+    const ttl = this.parts.config.sync.leaseSeconds;
+    if (!(await acquireLease(this.parts.store, this.lease, this.holder, ttl))) return 0; // another replica follows it
     const cursor = (await loadFeedCursor(this.parts.store, this.partner.id)) ?? '';
+    if (this.stopped) return 0;
     const client = this.parts.clients.get({ ...entry, endpoint });
     const call = client.subscribe({ cursor, categories: [], watch: [] });
     this.call = call;
     this.log.info({ resumed: cursor !== '' }, 'following the partner feed');
+    // Keep the lease while the stream runs; losing it (this replica stalled) ends the stream.
+    const renew = setInterval(() => {
+      acquireLease(this.parts.store, this.lease, this.holder, ttl).then(
+        (held) => held || call.cancel(),
+        () => call.cancel(),
+      );
+    }, (ttl * 1000) / 3);
+    try {
+      return await this.consume(call);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Stores what the stream delivers, a batch per transaction, reading no faster than it stores. */
+  private consume(call: grpc.ClientReadableStream<SubscribeResponse>): Promise<number> {
     let stored = 0;
-    let pending: { record: CreditRecord }[] = [];
+    let pending: CreditRecord[] = [];
     let pendingCursor = '';
     let timer: NodeJS.Timeout | undefined;
+    let waiting = 0;
     let flushing: Promise<void> = Promise.resolve();
     const flush = () => {
       clearTimeout(timer);
       timer = undefined;
-      const records = pending.map((p) => p.record);
+      const records = pending;
       const at = pendingCursor;
       pending = [];
       pendingCursor = '';
       if (records.length === 0 && at === '') return flushing;
+      if (++waiting > MAX_WAITING_FLUSHES) call.pause();
       flushing = flushing.then(async () => {
         stored += await this.store(records, at);
+        if (waiting-- > MAX_WAITING_FLUSHES) call.resume();
       });
       flushing.catch(() => call.cancel());
       return flushing;
     };
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       call.on('data', (m: SubscribeResponse) => {
-        if (m.event?.$case === 'record' && m.event.value.record) pending.push({ record: m.event.value.record });
+        if (m.event?.$case === 'record' && m.event.value.record) pending.push(m.event.value.record);
         if (m.cursor !== '') pendingCursor = m.cursor;
         if (pending.length >= FLUSH_RECORDS || m.event?.$case === 'snapshotEnd' || m.event?.$case === 'caughtUp') void flush();
         else timer ??= setTimeout(() => void flush(), FLUSH_MS);
       });
       call.on('error', (e) => void flush().then(() => reject(e), reject));
-      call.on('end', () => void flush().then(resolve, reject));
+      call.on('end', () => void flush().then(() => resolve(stored), reject));
     });
-    return stored;
   }
 
   /** Stores the records and moves the cursor, in one transaction. */
@@ -162,13 +202,19 @@ class Follow {
     });
   }
 
+  /** After a stream failed: forget a cursor the partner no longer serves (next: a full pull); never throws. */
   private async failed(e: unknown): Promise<number> {
     if (this.stopped) return 0;
     const reason = reasonOf(e);
     if (reason === 'CURSOR_EXPIRED') {
       this.log.warn({}, 'the partner no longer keeps the events after our cursor: pulling in full');
-      await clearFeedCursor(this.parts.store, this.partner.id);
-      return 1;
+      try {
+        await clearFeedCursor(this.parts.store, this.partner.id);
+        return 1;
+      } catch (cleared) {
+        this.log.warn({ err: cleared }, 'the feed cursor could not be reset; trying again');
+        return 0;
+      }
     }
     this.log.warn({ err: e, reason }, 'the partner feed stream ended; opening it again');
     return 0;

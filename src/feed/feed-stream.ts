@@ -50,24 +50,23 @@ export interface FeedSink {
 export async function runFeed(deps: FeedStreamDeps, req: SubscribeRequest, audience: FeedAudience, sink: FeedSink, signal: AbortSignal): Promise<void> {
   const categories = checkCategories(req.categories);
   const from = req.cursor === '' ? undefined : parseCursor(req.cursor);
-  if (from) {
-    const horizon = await feedHorizon(deps.store);
-    if (comparePositions(from, horizon) < 0) throw new CredfedError('CURSOR_EXPIRED', 'the events after this cursor are no longer kept (feed.retainDays): subscribe with an empty cursor for a full pull');
-  }
+  const { feed } = await feedHorizon(deps.store);
+  if (from && from.feed !== feed) throw new CredfedError('CURSOR_EXPIRED', 'the cursor belongs to another feed (this gateway\'s store was restored or replaced): subscribe with an empty cursor for a full pull');
+  if (from) await checkKept(deps.store, from);
   const watch = await WatchList.open(deps, req.watch);
   const narrowed = (): ReturnType<FeedAudience> => {
     const a = audience();
     return categories ? { ...a, visibility: { ...a.visibility, categories: a.visibility.categories.filter((c) => categories.has(c)) } } : a;
   };
-  let position = from;
-  let sent: Map<string, string> | undefined;
+  let position: FeedPosition | undefined = from;
+  let sent: Map<string, Sent> | undefined;
   if (!position) {
-    const pulled = await fullPull(deps, narrowed, sink, signal);
+    const pulled = await fullPull(deps, feed, narrowed, sink, signal);
     if (!pulled) return;
     position = pulled.start;
     sent = pulled.sent;
   }
-  const cursor = () => encodeCursor(position!);
+  const cursor = () => encodeCursor({ feed, ...position! });
   for (const change of watch.baseline(deps.clock.now())) await sink.write({ cursor: cursor(), event: { $case: 'levelChange', value: change } });
   let lastSentCursor = '';
   let caughtUp = false;
@@ -75,7 +74,9 @@ export async function runFeed(deps: FeedStreamDeps, req: SubscribeRequest, audie
     const { visibility, agreement } = narrowed();
     const rows = await readFeed(deps.store, position, visibility, BATCH);
     if (signal.aborted) return;
-    const visible = rows.filter((r) => r.payload && !(sent && sent.get(keyOf(r)) === `${r.version}:${r.status}`));
+    // History pruned meanwhile just ahead of this stream would be skipped: end it instead.
+    if (rows.length > 0) await checkKept(deps.store, position);
+    const visible = rows.filter((r) => r.payload && !(sent && alreadySent(sent.get(keyOf(r)), r)));
     if (sent && rows.length < BATCH) sent = undefined; // caught up once: every record the full pull sent is behind us
     const records = visible.map((r) => ({ row: r, record: { ...CreditRecord.decode(r.payload!), status: r.status } }));
     if (records.length > 0) {
@@ -109,11 +110,11 @@ export async function runFeed(deps: FeedStreamDeps, req: SubscribeRequest, audie
 }
 
 /** The records in force the subscriber may receive, page by page; undefined when aborted. */
-async function fullPull(deps: FeedStreamDeps, audience: FeedAudience, sink: FeedSink, signal: AbortSignal): Promise<{ start: FeedPosition; sent: Map<string, string> } | undefined> {
+async function fullPull(deps: FeedStreamDeps, feed: string, audience: FeedAudience, sink: FeedSink, signal: AbortSignal): Promise<{ start: FeedPosition; sent: Map<string, Sent> } | undefined> {
   // Every event before `start` is reflected in the pages read after it; events after it follow the pull,
   // less those whose version and status the pull already sent.
   const start = await feedStart(deps.store);
-  const sent = new Map<string, string>();
+  const sent = new Map<string, Sent>();
   let after: { originId: string; recordId: string } | undefined;
   for (;;) {
     if (signal.aborted) return undefined;
@@ -125,15 +126,34 @@ async function fullPull(deps: FeedStreamDeps, audience: FeedAudience, sink: Feed
       await sink.delivering(records.length);
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i]!;
-        sent.set(keyOf(r), `${records[i]!.version}:${r.status}`);
+        sent.set(keyOf(r), { version: records[i]!.version, status: r.status });
         await sink.write({ cursor: '', event: { $case: 'record', value: { kind: FeedEventKind.FEED_EVENT_KIND_SNAPSHOT, record: show(records[i]!), storedAt: dateToTimestamp(r.receivedAt) } } });
       }
       after = rows[rows.length - 1]!;
     }
     if (rows.length < BATCH) break;
   }
-  await sink.write({ cursor: encodeCursor(start), event: { $case: 'snapshotEnd', value: { records: sent.size } } });
+  await sink.write({ cursor: encodeCursor({ feed, ...start }), event: { $case: 'snapshotEnd', value: { records: sent.size } } });
   return { start, sent };
+}
+
+/** What the full pull sent of a record. */
+interface Sent {
+  readonly version: number;
+  readonly status: number;
+}
+
+/** An event the full pull already covered: an older version, or the same version and status. */
+function alreadySent(sent: Sent | undefined, event: { version: number; status: number }): boolean {
+  return sent !== undefined && (event.version < sent.version || (event.version === sent.version && event.status === sent.status));
+}
+
+/** CURSOR_EXPIRED when events after `position` were pruned. */
+async function checkKept(store: Queryable, position: FeedPosition): Promise<void> {
+  const { horizon } = await feedHorizon(store);
+  if (comparePositions(position, horizon) < 0) {
+    throw new CredfedError('CURSOR_EXPIRED', 'the events after this cursor are no longer kept (feed.retainDays): subscribe with an empty cursor for a full pull');
+  }
 }
 
 function keyOf(r: { readonly originId: string; readonly recordId: string }): string {

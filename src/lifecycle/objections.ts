@@ -12,7 +12,7 @@ import { pushPartnerIds } from '../config/node-config.js';
 import type { Clock } from '../core/clock.js';
 import { CredfedError } from '../core/errors.js';
 import { shanghaiDate } from '../core/lifecycle/publicity.js';
-import { checkFeedbackAsk, checkMessageId, checkObjectionAsk, disputedVersion, resolvingVersion, type FeedbackAsk, type ObjectionAsk } from '../core/objections/objection-rules.js';
+import { checkFeedbackAsk, checkMessageId, checkNodeId, checkObjectionAsk, disputedVersion, resolvingVersion, type FeedbackAsk, type ObjectionAsk } from '../core/objections/objection-rules.js';
 import { RecordStatus, type CreditRecord, type ObjectionOutcome } from '../gen/credfed/v1/record.js';
 import { applyRecords } from '../store/repos/apply-records.js';
 import {
@@ -25,6 +25,7 @@ import {
   type FeedbackRow,
   type HeldRecord,
   type ObjectionRow,
+  otherOpenObjections,
   setOriginVersion,
 } from '../store/repos/objections-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
@@ -67,16 +68,23 @@ export async function fileObjection(deps: ObjectionDeps, ask: ObjectionAsk): Pro
   return (await getObjection(deps.store, id))!;
 }
 
-/** An objection a partner passed on (Federation.ForwardObjection); idempotent on its id. */
-export async function receiveObjection(deps: ObjectionDeps, partnerId: string, o: Omit<NewObjection, 'receivedFrom'>): Promise<void> {
+/** Whether the calling partner may know of a record held here (its agreement's categories, disclosure classes, origins). */
+export type MayKnow = (held: HeldRecord) => boolean;
+
+/**
+ * An objection a partner passed on (Federation.ForwardObjection); idempotent
+ * on its id. A record the partner may not know of is answered as one not held.
+ */
+export async function receiveObjection(deps: ObjectionDeps, partnerId: string, o: Omit<NewObjection, 'receivedFrom'>, mayKnow: MayKnow): Promise<void> {
   checkMessageId('OBJECTION_INVALID', 'objection_id', o.objectionId);
   checkObjectionAsk(o, { originRequired: true });
-  if (!o.filedAt) throw new CredfedError('OBJECTION_INVALID', 'filed_at: required');
+  checkNodeId('OBJECTION_INVALID', 'filed_at', o.filedAt);
   await deps.store.transaction(async (tx) => {
-    const held = await heldRecord(tx, o.originId, o.recordId);
+    const held = await heldRecord(tx, o.originId, o.recordId, mayKnow);
     await storeObjection(deps, tx, held, { ...o, receivedFrom: partnerId });
   });
   deps.notify?.();
+  deps.notifyOutbox?.();
 }
 
 /** Resolves an objection to one of this node's records with the record's next version, queued for every push partner. */
@@ -99,6 +107,7 @@ export async function resolveObjection(
     const next = resolvingVersion(held, {
       objectionId: objection.objectionId,
       objectedVersion: objection.originVersion ?? objection.version,
+      othersOpen: (await otherOpenObjections(tx, objection.originId, objection.recordId, objection.objectionId)) > 0,
       outcome: ask.outcome,
       reason: ask.reason,
       decidedBy: ask.decidedBy,
@@ -132,21 +141,21 @@ export async function reportFeedback(deps: ObjectionDeps, ask: FeedbackAsk): Pro
   return (await getFeedback(deps.store, id))!;
 }
 
-/** Feedback a partner passed on (Federation.ReportFeedback); idempotent on its id. */
-export async function receiveFeedback(deps: ObjectionDeps, partnerId: string, f: Omit<FeedbackRow, 'receivedFrom' | 'forwardedTo' | 'forwarded'>): Promise<void> {
+/** Feedback a partner passed on (Federation.ReportFeedback); idempotent on its id; a record it may not know of is answered as one not held. */
+export async function receiveFeedback(deps: ObjectionDeps, partnerId: string, f: Omit<FeedbackRow, 'receivedFrom' | 'forwardedTo' | 'forwarded'>, mayKnow: MayKnow): Promise<void> {
   checkMessageId('FEEDBACK_INVALID', 'feedback_id', f.feedbackId);
   checkFeedbackAsk(f, shanghaiDate(deps.clock.now().getTime() + 86_400_000)); // a day's grace for the reporter's clock
-  if (!f.reportedBy) throw new CredfedError('FEEDBACK_INVALID', 'reported_by: required');
+  checkNodeId('FEEDBACK_INVALID', 'reported_by', f.reportedBy);
   await deps.store.transaction(async (tx) => {
-    const held = await heldRecord(tx, f.originId, f.recordId);
+    const held = await heldRecord(tx, f.originId, f.recordId, mayKnow);
     await storeFeedback(deps, tx, held, { ...f, receivedFrom: partnerId });
   });
   deps.notify?.();
 }
 
 /** The one record the ask names; RECORD_NOT_FOUND, or OBJECTION_INVALID when the id is held from several origins. */
-async function heldRecord(q: Queryable, originId: string, recordId: string): Promise<HeldRecord> {
-  const held = await heldRecords(q, originId, recordId);
+async function heldRecord(q: Queryable, originId: string, recordId: string, mayKnow: MayKnow = () => true): Promise<HeldRecord> {
+  const held = (await heldRecords(q, originId, recordId)).filter(mayKnow);
   if (held.length === 0) throw new CredfedError('RECORD_NOT_FOUND', `no record "${recordId}"${originId ? ` of "${originId}"` : ''} is held here`, { recordId });
   if (held.length > 1) throw new CredfedError('OBJECTION_INVALID', `origin_id: record id "${recordId}" is held from ${held.map((h) => h.originId).join(', ')}: name its origin`);
   return held[0]!;
@@ -163,6 +172,10 @@ function onward(hop: string, receivedFrom: string): string {
 }
 
 async function storeObjection(deps: ObjectionDeps, tx: Queryable, held: HeldRecord, o: NewObjection): Promise<void> {
+  if (await getObjection(tx, o.objectionId)) return; // passed on again: held already
+  if (held.status !== RecordStatus.RECORD_STATUS_ACTIVE && held.status !== RecordStatus.RECORD_STATUS_DISPUTED) {
+    throw new CredfedError('RECORD_STATUS_REFUSED', `record ${held.originId}/${o.recordId} is no longer in force (repaired, revoked or expired): there is nothing to object to`);
+  }
   const forwardedTo = onward(nextHop(deps, held), o.receivedFrom);
   if (!(await insertObjection(tx, { ...o, forwardedTo }))) return; // passed on again: held already
   if (held.originId === deps.config.nodeId) {

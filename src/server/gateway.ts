@@ -161,7 +161,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     closers.push(() => upstreamClients.close());
     const upstream = new UpstreamSender({ config, store, directory, clients: upstreamClients, log });
     closers.push(() => upstream.stop());
-    const objectionsIn = partnerObjectionHandlers({ config, store, clock, notify: () => upstream.notify() });
+    const objectionsIn = partnerObjectionHandlers({ config, store, clock, notify: () => upstream.notify(), notifyOutbox: () => senders.notify() });
     server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition, recognize: recognizeWireDefinition }), {
       pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons), { direction: 'push' }),
       queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {

@@ -1,7 +1,8 @@
 /**
  * A position in a gateway's change feed, and the opaque token a subscriber
  * keeps to resume after it. A position is (transaction id, event id): events
- * are delivered in that order (see migration 0013).
+ * are delivered in that order (see migration 0013). The token also names the
+ * feed (its database), so a cursor from another one is recognised.
  */
 import { CredfedError } from '../errors.js';
 
@@ -15,25 +16,32 @@ export interface FeedPosition {
 /** Before every event. */
 export const FEED_START: FeedPosition = { xid: '0', id: '0' };
 
-const PREFIX = 'c1.';
-const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
-const TOKEN = /^[A-Za-z0-9_-]+$/;
-
-export function encodeCursor(p: FeedPosition): string {
-  return PREFIX + Buffer.from(`${p.xid}:${p.id}`, 'utf8').toString('base64url');
+/** A position in one feed. */
+export interface FeedCursor extends FeedPosition {
+  /** The feed (database) it belongs to. */
+  readonly feed: string;
 }
 
-/** The position a token names; CURSOR_INVALID when it is not one this gateway issued. */
-export function parseCursor(token: string): FeedPosition {
+const PREFIX = 'c1.';
+const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
+const FEED_ID = /^[0-9a-f]{32}$/;
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+export function encodeCursor(c: FeedCursor): string {
+  return PREFIX + Buffer.from(`${c.feed.replace(/-/g, '')}:${c.xid}:${c.id}`, 'utf8').toString('base64url');
+}
+
+/** The position a token names; CURSOR_INVALID when it is not one a gateway issued. */
+export function parseCursor(token: string): FeedCursor {
   const body = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : undefined;
   if (body === undefined || !TOKEN.test(body)) {
     throw new CredfedError('CURSOR_INVALID', `cursor "${shorten(token)}" is not a feed cursor (expected "${PREFIX}…" as a feed message carried it)`);
   }
-  const [xid, id, ...rest] = Buffer.from(body, 'base64url').toString('utf8').split(':');
-  if (rest.length > 0 || xid === undefined || id === undefined || !DECIMAL.test(xid) || !DECIMAL.test(id)) {
+  const [feed, xid, id, ...rest] = Buffer.from(body, 'base64url').toString('utf8').split(':');
+  if (rest.length > 0 || feed === undefined || xid === undefined || id === undefined || !FEED_ID.test(feed) || !DECIMAL.test(xid) || !DECIMAL.test(id)) {
     throw new CredfedError('CURSOR_INVALID', `cursor "${shorten(token)}" is damaged: it does not name a feed position`);
   }
-  return { xid, id };
+  return { feed: `${feed.slice(0, 8)}-${feed.slice(8, 12)}-${feed.slice(12, 16)}-${feed.slice(16, 20)}-${feed.slice(20)}`, xid, id };
 }
 
 /** Orders two positions: negative when `a` comes first. */

@@ -40,6 +40,13 @@ export function checkObjectionAsk(ask: ObjectionAsk, opts: { originRequired: boo
   if (ask.complainant.length > MAX_COMPLAINANT) bad(`complainant: at most ${MAX_COMPLAINANT} characters`);
 }
 
+const NODE_ID = /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/;
+
+/** Checks a platform's node id named in a message passed on (where it was filed or reported). */
+export function checkNodeId(code: 'OBJECTION_INVALID' | 'FEEDBACK_INVALID', field: string, id: string): void {
+  if (!NODE_ID.test(id)) fail(code, `${field}: expected a node id, found ${JSON.stringify(id.slice(0, 70))}`);
+}
+
 /** Checks an id assigned where a message was filed. */
 export function checkMessageId(code: 'OBJECTION_INVALID' | 'FEEDBACK_INVALID', field: string, id: string): void {
   if (!UUID.test(id)) fail(code, `${field}: expected a UUID, found ${JSON.stringify(id.slice(0, 40))}`);
@@ -93,6 +100,8 @@ export interface Resolution {
   readonly objectionId: string;
   /** The version held when the objection reached the origin (after marking it disputed): a correction is a later one. */
   readonly objectedVersion: number;
+  /** Other objections to the record are still open: an upheld or corrected record stays disputed. */
+  readonly othersOpen?: boolean;
   readonly outcome: ObjectionOutcome;
   readonly reason: string;
   readonly decidedBy: string;
@@ -121,7 +130,7 @@ export function resolvingVersion(record: CreditRecord, r: Resolution): CreditRec
   return {
     ...record,
     version: record.version + 1,
-    status: revoked ? RecordStatus.RECORD_STATUS_REVOKED : RecordStatus.RECORD_STATUS_ACTIVE,
+    status: revoked ? RecordStatus.RECORD_STATUS_REVOKED : r.othersOpen ? RecordStatus.RECORD_STATUS_DISPUTED : RecordStatus.RECORD_STATUS_ACTIVE,
     statusChange: {
       previous: record.status,
       decidedOn: r.today,

@@ -47,6 +47,11 @@ export function subscribeHandler(deps: SubscribeDeps) {
       delivering: (count) => ctx.record({ recordsReturned: count }),
       write: writerOf(call, ctx.signal, (m) => m),
     };
+    // Levels of watched subjects are recognition answers: they need an agreement that allows queries too.
+    const agreement = ctx.agreementNow()?.agreement;
+    if (call.request.watch.length > 0 && agreement && !agreement.directions.includes('query')) {
+      throw new CredfedError('DIRECTION_NOT_ALLOWED', `agreement "${agreement.id}" does not allow "query": a feed with a watch list needs it (the levels of watched subjects)`);
+    }
     ctx.log.info({ resumed: call.request.cursor !== '', watched: call.request.watch.length }, 'feed subscribed');
     await untilShutdown(deps.shutdown, ctx.signal, (signal) => runFeed(feed, call.request, audience, sink, signal));
   };
@@ -68,8 +73,18 @@ export function watchFeedHandler(deps: SubscribeDeps) {
 
 /** Runs a feed until the call ends or the gateway stops; a stop ends it with UNAVAILABLE, which subscribers retry. */
 async function untilShutdown(shutdown: AbortSignal, call: AbortSignal, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const signal = AbortSignal.any([shutdown, call]);
-  await run(signal);
+  // One controller per stream, its listeners removed after (AbortSignal.any keeps them on the long-lived shutdown signal).
+  const both = new AbortController();
+  const abort = () => both.abort();
+  shutdown.addEventListener('abort', abort, { once: true });
+  call.addEventListener('abort', abort, { once: true });
+  if (shutdown.aborted || call.aborted) both.abort();
+  try {
+    await run(both.signal);
+  } finally {
+    shutdown.removeEventListener('abort', abort);
+    call.removeEventListener('abort', abort);
+  }
   if (shutdown.aborted && !call.aborted) throw new CredfedError('UNAVAILABLE', 'the gateway is shutting down: subscribe again from the cursor of the last message received');
 }
 

@@ -8,7 +8,9 @@
 -- oldest one still running (pg_snapshot_xmin), so no event can later appear
 -- before a position already read: a cursor never misses one.
 --
--- Distribution (Citus): feed_events by subject_id.
+-- Distribution (Citus): none. The feed's order is one database's commit
+-- order, so feed_events, feed_horizon and feed_cursors stay on the
+-- coordinator (local tables).
 CREATE TABLE feed_events (
   xid             xid8 NOT NULL DEFAULT pg_current_xact_id(),
   id              bigserial,
@@ -31,12 +33,16 @@ CREATE INDEX feed_events_at ON feed_events (at);
 
 -- How far the history was pruned: a cursor at or before this position is
 -- older than the retained history (the subscriber must pull in full).
+-- feed_id names this database's feed: cursors carry it, so a cursor from
+-- another database (a restore, a move to another store) is refused as expired
+-- instead of silently skipping events.
 CREATE TABLE feed_horizon (
   only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  feed_id  uuid NOT NULL,
   xid      xid8 NOT NULL,
   id       bigint NOT NULL
 );
-INSERT INTO feed_horizon (xid, id) VALUES ('0'::xid8, 0);
+INSERT INTO feed_horizon (feed_id, xid, id) VALUES (gen_random_uuid(), '0'::xid8, 0);
 
 CREATE FUNCTION feed_records_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

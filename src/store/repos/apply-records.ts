@@ -93,7 +93,9 @@ export async function applyRecords(
   // A version carrying an objection's outcome closes the objection wherever it is held.
   for (const r of rows) {
     const change = r.record.statusChange;
-    if (change?.objectionId && change.outcome !== ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED) await closeObjection(tx, change.objectionId, change.outcome, change.reason, new Date());
+    if (change?.objectionId && change.outcome !== ObjectionOutcome.OBJECTION_OUTCOME_UNSPECIFIED) {
+      await closeObjection(tx, { objectionId: change.objectionId, originId: r.record.originId, recordId: r.record.recordId, outcome: change.outcome, resolution: change.reason });
+    }
   }
   const entries: OutboxEntry[] = rows.map((r) => ({
     originId: r.record.originId,

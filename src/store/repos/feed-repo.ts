@@ -83,10 +83,11 @@ export async function feedStart(q: Queryable): Promise<FeedPosition> {
   return { xid: rows[0]!.xid, id: '0' };
 }
 
-/** The newest pruned position: a cursor before it is older than the retained history. */
-export async function feedHorizon(q: Queryable): Promise<FeedPosition> {
-  const { rows } = await q.query<{ xid: string; id: string }>(`SELECT xid::text AS xid, id::text AS id FROM feed_horizon`);
-  return rows[0] ? { xid: rows[0].xid, id: rows[0].id } : { xid: '0', id: '0' };
+/** This database's feed: its id, and the newest pruned position (a cursor before it is older than the retained history). */
+export async function feedHorizon(q: Queryable): Promise<{ feed: string; horizon: FeedPosition }> {
+  const { rows } = await q.query<{ feed_id: string; xid: string; id: string }>(`SELECT feed_id::text AS feed_id, xid::text AS xid, id::text AS id FROM feed_horizon`, [], 'feed_horizon');
+  const row = rows[0]!;
+  return { feed: row.feed_id, horizon: { xid: row.xid, id: row.id } };
 }
 
 export interface SnapshotRow {
@@ -98,7 +99,11 @@ export interface SnapshotRow {
   readonly receivedAt: Date;
 }
 
-/** A page of the records in force the subscriber may receive, after the key (origin, record id) of the previous page. */
+/**
+ * A page of the records the subscriber may receive, after the key (origin,
+ * record id) of the previous page: every status, so a full pull also tells
+ * of records repaired, revoked or expired since (their events may be pruned).
+ */
 export async function snapshotPage(
   q: Queryable,
   visibility: FeedVisibility,
@@ -108,7 +113,7 @@ export async function snapshotPage(
   const { rows } = await q.query<{ origin_id: string; record_id: string; subject_id: string; status: number; payload: Uint8Array; received_at: Date }>(
     `SELECT origin_id, record_id, subject_id, status, payload, received_at
        FROM records
-      WHERE status IN (1, 2) AND category = ANY($1::smallint[]) AND disclosure = ANY($2::smallint[])
+      WHERE category = ANY($1::smallint[]) AND disclosure = ANY($2::smallint[])
         AND ($3::boolean OR origin_id = ANY($4::text[])) AND origin_id IS DISTINCT FROM $8::text
         AND ($5::text IS NULL OR (origin_id, record_id) > ($5::text, $6::text))
       ORDER BY origin_id, record_id

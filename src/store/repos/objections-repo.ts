@@ -6,6 +6,9 @@ import type { Page } from '../../partners/page-token.js';
 import { keyOf, pageOf, pageSizeOf } from './keyset-page.js';
 import type { Queryable } from './queryable.js';
 
+/** stored_at to the microsecond, as page tokens carry it (a JavaScript Date keeps milliseconds only). */
+const storedUs = (alias: string) => `to_char(${alias}.stored_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS stored_us`;
+
 export interface ObjectionRow {
   readonly objectionId: string;
   readonly originId: string;
@@ -45,17 +48,19 @@ export interface HeldRecord {
   readonly originId: string;
   readonly version: number;
   readonly status: number;
+  readonly category: number;
+  readonly disclosure: number;
   /** The partner it came from; 'local' for this node's own records. */
   readonly receivedFrom: string;
 }
 
 /** The records held with this id (of `originId`, or of any origin when empty). */
 export async function heldRecords(q: Queryable, originId: string, recordId: string): Promise<HeldRecord[]> {
-  const { rows } = await q.query<{ origin_id: string; version: string; status: number; received_from: string }>(
-    `SELECT origin_id, version, status, received_from FROM records WHERE record_id = $1 AND ($2 = '' OR origin_id = $2) ORDER BY origin_id`,
+  const { rows } = await q.query<{ origin_id: string; version: string; status: number; category: number; disclosure: number; received_from: string }>(
+    `SELECT origin_id, version, status, category, disclosure, received_from FROM records WHERE record_id = $1 AND ($2 = '' OR origin_id = $2) ORDER BY origin_id`,
     [recordId, originId],
   );
-  return rows.map((r) => ({ originId: r.origin_id, version: Number(r.version), status: r.status, receivedFrom: r.received_from }));
+  return rows.map((r) => ({ originId: r.origin_id, version: Number(r.version), status: r.status, category: r.category, disclosure: r.disclosure, receivedFrom: r.received_from }));
 }
 
 /** Marks a record in force disputed (status 2) at this node; its version is unchanged. */
@@ -79,7 +84,7 @@ export async function setOriginVersion(tx: Queryable, objectionId: string, versi
 }
 
 const OBJECTION_COLUMNS = `o.objection_id, o.origin_id, o.record_id, o.version, o.filed_at, o.complainant, o.reason, o.filed_time, o.state,
-  o.outcome, o.resolution, o.resolved_time, o.received_from, o.forwarded_to, o.origin_version, o.stored_at,
+  o.outcome, o.resolution, o.resolved_time, o.received_from, o.forwarded_to, o.origin_version, ${storedUs('o')},
   NOT EXISTS (SELECT 1 FROM upstream_queue q WHERE q.kind = 'objection' AND q.message_id = o.objection_id) AS forwarded`;
 
 type ObjectionDbRow = {
@@ -98,7 +103,7 @@ type ObjectionDbRow = {
   received_from: string;
   forwarded_to: string;
   origin_version: string | null;
-  stored_at: Date;
+  stored_us: string;
   forwarded: boolean;
 };
 
@@ -129,7 +134,8 @@ export async function getObjection(q: Queryable, objectionId: string, lock = fal
   return rows[0] ? objectionOf(rows[0]) : undefined;
 }
 
-const LISTED_KEY = /^\d{4}-\d\d-\d\dT[\d:.]+Z\|[0-9a-f-]{36}$/;
+const LISTED_KEY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\|[0-9a-f-]{36}$/;
+
 
 /** Objections, newest stored first; `state` 0: all. */
 export async function listObjections(q: Queryable, state: number, page: { pageSize?: number; pageToken?: string }): Promise<Page<ObjectionRow>> {
@@ -141,18 +147,29 @@ export async function listObjections(q: Queryable, state: number, page: { pageSi
       ORDER BY o.stored_at DESC, o.objection_id DESC LIMIT $4`,
     [state, at, id, size + 1],
   );
-  const stored = new Map(rows.map((r) => [r.objection_id, r.stored_at]));
-  return pageOf(rows, size, objectionOf, (o) => `${stored.get(o.objectionId)!.toISOString()}|${o.objectionId}`);
+  const stored = new Map(rows.map((r) => [r.objection_id, r.stored_us]));
+  return pageOf(rows, size, objectionOf, (o) => `${stored.get(o.objectionId)!}|${o.objectionId}`);
 }
 
-/** Closes an open objection with the origin's outcome (a record version carrying it arrived or was written). */
-export async function closeObjection(tx: Queryable, objectionId: string, outcome: number, resolution: string, at: Date): Promise<void> {
-  await tx.query(`UPDATE objections SET state = 2, outcome = $2, resolution = $3, resolved_time = $4 WHERE objection_id = $1 AND state = 1`, [
-    objectionId,
-    outcome,
-    resolution,
-    at,
-  ]);
+/**
+ * Closes an open objection with the origin's outcome, carried by a version
+ * of the record it concerns (a version of another record closes nothing).
+ */
+export async function closeObjection(tx: Queryable, o: { objectionId: string; originId: string; recordId: string; outcome: number; resolution: string }): Promise<void> {
+  await tx.query(
+    `UPDATE objections SET state = 2, outcome = $4, resolution = $5, resolved_time = now()
+      WHERE objection_id = $1 AND origin_id = $2 AND record_id = $3 AND state = 1`,
+    [o.objectionId, o.originId, o.recordId, o.outcome, o.resolution],
+  );
+}
+
+/** Open objections to a record other than `except`. */
+export async function otherOpenObjections(q: Queryable, originId: string, recordId: string, except: string): Promise<number> {
+  const { rows } = await q.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM objections WHERE origin_id = $1 AND record_id = $2 AND state = 1 AND objection_id <> $3`,
+    [originId, recordId, except],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Stores feedback; false when one with its id is held already. */
@@ -175,12 +192,12 @@ type FeedbackDbRow = {
   reported_time: Date;
   received_from: string;
   forwarded_to: string;
-  stored_at: Date;
+  stored_us: string;
   forwarded: boolean;
 };
 
 const FEEDBACK_COLUMNS = `f.feedback_id, f.origin_id, f.record_id, f.reported_by, f.measure, to_char(f.applied_on, 'YYYY-MM-DD') AS applied_on, f.reported_time,
-  f.received_from, f.forwarded_to, f.stored_at,
+  f.received_from, f.forwarded_to, ${storedUs('f')},
   NOT EXISTS (SELECT 1 FROM upstream_queue q WHERE q.kind = 'feedback' AND q.message_id = f.feedback_id) AS forwarded`;
 
 function feedbackOf(r: FeedbackDbRow): FeedbackRow {
@@ -213,6 +230,6 @@ export async function listFeedback(q: Queryable, recordId: string, page: { pageS
       ORDER BY f.stored_at DESC, f.feedback_id DESC LIMIT $4`,
     [recordId, at, id, size + 1],
   );
-  const stored = new Map(rows.map((r) => [r.feedback_id, r.stored_at]));
-  return pageOf(rows, size, feedbackOf, (f) => `${stored.get(f.feedbackId)!.toISOString()}|${f.feedbackId}`);
+  const stored = new Map(rows.map((r) => [r.feedback_id, r.stored_us]));
+  return pageOf(rows, size, feedbackOf, (f) => `${stored.get(f.feedbackId)!}|${f.feedbackId}`);
 }

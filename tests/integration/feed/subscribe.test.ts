@@ -235,6 +235,9 @@ describe('change feeds', () => {
     };
     expect(await ended({ cursor: 'not-a-cursor' })).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'CURSOR_INVALID' });
     expect(await ended({ cursor: 'c1.' + Buffer.from('12:x').toString('base64url') })).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'CURSOR_INVALID' });
+    // A well-formed cursor of another feed (another database, e.g. before a restore).
+    const foreign = 'c1.' + Buffer.from('00000000000040008000000000000000:1:1').toString('base64url');
+    expect(await ended({ cursor: foreign })).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, reason: 'CURSOR_EXPIRED' });
     expect(await ended({ categories: [42 as RecordCategory] })).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'FEED_FILTER_INVALID' });
     const many = Array.from({ length: 1001 }, () => ({ identifier: FIRM, scheme: 0 }));
     const tooMany = await ended({ watch: many });

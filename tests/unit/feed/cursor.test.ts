@@ -17,8 +17,9 @@ const code = (fn: () => unknown) => {
 };
 
 describe('feed cursors', () => {
-  it('round-trip a position, including xids beyond 2^53', () => {
-    for (const p of [FEED_START, { xid: '773', id: '0' }, { xid: '18446744073709551615', id: '9007199254740993' }]) {
+  it('round-trip a feed and position, including xids beyond 2^53', () => {
+    const feed = '2f0c6a52-7e1d-4c1b-9d43-5c3f1b2ae91a';
+    for (const p of [{ feed, ...FEED_START }, { feed, xid: '773', id: '0' }, { feed, xid: '18446744073709551615', id: '9007199254740993' }]) {
       const token = encodeCursor(p);
       expect(token).toMatch(/^c1\.[A-Za-z0-9_-]+$/);
       expect(parseCursor(token)).toEqual(p);
@@ -26,7 +27,9 @@ describe('feed cursors', () => {
   });
 
   it('refuse what is not a cursor, naming it', () => {
-    for (const bad of ['', 'abc', 'c2.MTox', 'c1.', 'c1.***', 'c1.' + Buffer.from('1:2:3').toString('base64url'), 'c1.' + Buffer.from('01:2').toString('base64url'), 'c1.' + Buffer.from('1:-2').toString('base64url')]) {
+    const f = '2f0c6a527e1d4c1b9d435c3f1b2ae91a';
+    const cursorOf = (body: string) => 'c1.' + Buffer.from(body).toString('base64url');
+    for (const bad of ['', 'abc', 'c2.MTox', 'c1.', 'c1.***', cursorOf('1:2'), cursorOf(`${f}:1:2:3`), cursorOf(`${f}:01:2`), cursorOf(`${f}:1:-2`), cursorOf(`xyz:1:2`)]) {
       expect(code(() => parseCursor(bad)), bad).toBe('CURSOR_INVALID');
     }
     expect(() => parseCursor('nope')).toThrow(/"nope" is not a feed cursor/);
