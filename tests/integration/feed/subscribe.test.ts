@@ -225,6 +225,19 @@ describe('change feeds', () => {
     }
     // Allowed again once the gateway has read the new version (every 200 ms here).
     await waitFor(() => read().until('a full pull', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'), 3_000), 10_000, 'a full pull once pulling is allowed again');
+
+    // Pull without query: the feed, but no watch list (levels are recognition answers).
+    const { purposes: _purposes, ...pullOnly } = allowed;
+    await putAgreement(fed.gateway('city').store, YAML.stringify({ ...pullOnly, directions: ['pull'] }), { actor: 'cli/test' });
+    try {
+      await waitFor(async () => {
+        const e = await read({ watch: [{ identifier: FIRM, scheme: 0 }] }).end(3_000);
+        return e !== 'end' && e.code === grpc.status.PERMISSION_DENIED && (await refusal(Promise.reject(e))).reason === 'DIRECTION_NOT_ALLOWED';
+      }, 10_000, 'a watch list refused without query');
+      await read().until('a feed without a watch list', (ms) => ms.some((m) => m.event?.$case === 'snapshotEnd'));
+    } finally {
+      await putAgreement(fed.gateway('city').store, YAML.stringify(allowed), { actor: 'cli/test' });
+    }
   });
 
   it('bad cursors and filters are refused with the reason', async () => {

@@ -7,13 +7,14 @@
 // every platform holding the record, closing the objection there. Feedback
 // travels to the origin the same way; an objection passed on while a hop is
 // offline arrives when it is back. Bad input changes nothing.
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileObjectionResponse, ListFeedbackResponse, ListObjectionsResponse, ResolveObjectionResponse } from '../../../src/gen/credfed/v1/admin.js';
 import { ObjectionState, type Objection } from '../../../src/gen/credfed/v1/objection.js';
 import { ObjectionOutcome, RecordStatus, type CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
-import { waitFor } from '../../helpers/federation-fixture.js';
+import { federationClientAs, waitFor } from '../../helpers/federation-fixture.js';
 import { refusal } from '../../helpers/grpc-refusal.js';
 import { newUscc } from '../../helpers/id-codes.js';
 import { LifecycleFederation } from '../../helpers/lifecycle-federation.js';
@@ -156,5 +157,26 @@ describe('objections', () => {
     expect(await statusAt('county-a', 'o-2')).toEqual({ status: ACTIVE, version: '5' });
     const feedback = await refusal(fed.call('city-b', (c) => c.reportFeedback, { originId: 'county-b', recordId: 'b-1', measure: '', appliedOn: '' }));
     expect(feedback).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, reason: 'FEEDBACK_INVALID' });
+    // o-1 was revoked: nothing left to object to.
+    expect(await refusal(file('county-a', 'o-1'))).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, reason: 'RECORD_STATUS_REFUSED' });
+
+    // A partner may pass on objections only about records its agreement lets it see: county-b's agreement at the
+    // city allows no third-party records, so county-a's o-2, held at the city, is answered as not held.
+    const asCountyB = await federationClientAs(fed.pki.certs.nodes['county-b']!, 'city', fed.ports.get('city')!);
+    try {
+      const forwarded = (recordId: string) =>
+        new Promise((resolve, reject) =>
+          asCountyB.forwardObjection(
+            { objection: { ...open, objectionId: randomUUID(), recordId, filedTime: { seconds: Math.floor(Date.now() / 1000), nanos: 0 } } },
+            (e: grpc.ServiceError | null) => (e ? reject(e) : resolve(undefined)),
+          ),
+        );
+      const before = (await objectionsAt('city')).length;
+      expect(await refusal(forwarded('o-2'))).toMatchObject({ code: grpc.status.NOT_FOUND, reason: 'RECORD_NOT_FOUND' });
+      expect(await refusal(forwarded('no-such-record'))).toMatchObject({ code: grpc.status.NOT_FOUND, reason: 'RECORD_NOT_FOUND' });
+      expect((await objectionsAt('city')).length).toBe(before);
+    } finally {
+      asCountyB.close();
+    }
   });
 });
