@@ -42,6 +42,7 @@ import { pushWireDefinition } from '../sync/push-wire.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
 import { readTrustSources } from '../trust/trust-sources.js';
 import { Closers } from './closers.js';
+import { HealthWatch } from './health-watch.js';
 import { CutOffCloser } from './cut-off-closer.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { GatewayServer } from './gateway-server.js';
@@ -74,6 +75,8 @@ export interface GatewayOptions {
   readonly expiryCheckMs?: number;
   /** How often the active agreements are re-read (default 2 s). */
   readonly agreementRefreshMs?: number;
+  /** Time between health checks (default 5 s). */
+  readonly healthCheckMs?: number;
   /**
    * false switches agreement enforcement AND the audit log off: partner calls
    * are then limited by identity only. For benchmarks that measure their cost;
@@ -178,6 +181,11 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       reportFeedback: unary(gate, 'partner', 'ReportFeedback', objectionsIn.reportFeedback),
     });
     server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, shutdown: shutdown.signal, notifyOutbox: () => senders.notify(), notifyUpstream: () => upstream.notify() }));
+    // grpc.health.v1.Health on the same mTLS port: the store and our certificate, NOT_SERVING once stopping.
+    const health = new HealthWatch({ store, certFile: config.tls.cert, clock, log, ...(opts.healthCheckMs ? { intervalMs: opts.healthCheckMs } : {}) });
+    health.addTo(server.grpc);
+    await health.start();
+    closers.push(() => health.draining());
     const port = await server.listen(material.server);
     log.info({ listen: `${config.listen.host}:${port}`, backend: store.backend }, 'gateway listening');
 
@@ -203,7 +211,10 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     sweeper.start();
     // Stopping starts here (the newest closer runs first): open feed streams end at once with UNAVAILABLE,
     // so their subscribers resume from their cursors (at another replica, or once this one is back).
-    closers.push(() => shutdown.abort());
+    closers.push(() => {
+      health.draining();
+      shutdown.abort();
+    });
     trust.onChange((change) => {
       server.useTrust(change);
       senders.onTrustChange(change);
