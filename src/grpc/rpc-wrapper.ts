@@ -103,6 +103,11 @@ export interface Gatekeeper {
   readonly audit?: AuditSink;
   /** The clock audit entries are stamped with. */
   now?(): Date;
+  /**
+   * Aborted when the gateway starts stopping: open streams end at once with
+   * UNAVAILABLE (retryable), what they committed acknowledged as usual.
+   */
+  readonly stopping?: AbortSignal;
   readonly log: Logger;
 }
 
@@ -206,6 +211,7 @@ export function bidi<Req, Res>(
     Promise.resolve()
       .then(() => {
         const ctx = guard.admit(call, needOf(policy, undefined));
+        guard.endWhenStopping();
         // The stream's opening is entered (durably) before it starts.
         return guard.entered().then(() => handler(call, ctx));
       })
@@ -239,6 +245,7 @@ export function serverStream<Req, Res>(
         const ctx = guard.admit(call, needOf(policy, malformed ? undefined : call.request));
         if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
         call.on('cancelled', () => guard.cancelled());
+        guard.endWhenStopping();
         return guard.entered().then(() => handler(call, ctx));
       })
       .then(
@@ -309,6 +316,16 @@ class CallGuard {
     this.finished = true;
     this.unwatch.forEach((u) => u());
     this.onFinish(e, res);
+  }
+
+  /** A stream ends with UNAVAILABLE when the gateway starts stopping (its caller opens it again, here or at another replica). */
+  endWhenStopping(): void {
+    const stopping = this.gate.stopping;
+    if (!stopping) return;
+    const end = () => this.end(new CredfedError('UNAVAILABLE', 'the gateway is stopping: open the stream again (a feed resumes from the cursor of the last message received)'));
+    if (stopping.aborted) return end();
+    stopping.addEventListener('abort', end, { once: true });
+    this.unwatch.push(() => stopping.removeEventListener('abort', end));
   }
 
   /** The caller went away: tell the handler (ctx.signal) and stop watching. */

@@ -26,15 +26,18 @@ export interface GatekeeperParts {
   readonly agreements?: AgreementEnforcer;
   readonly audit?: AuditSink;
   readonly clock: Clock;
+  /** Aborted when the gateway starts stopping (streams end with UNAVAILABLE). */
+  readonly stopping?: AbortSignal;
 }
 
-export function createGatekeeper({ config, directory, trust, connections, log, agreements, audit, clock }: GatekeeperParts): Gatekeeper {
+export function createGatekeeper({ config, directory, trust, connections, log, agreements, audit, clock, stopping }: GatekeeperParts): Gatekeeper {
   const signatures = new SignatureCache();
   return {
     federation: config.federation,
     ...(agreements ? { agreements } : {}),
     ...(audit ? { audit } : {}),
     now: () => clock.now(),
+    ...(stopping ? { stopping } : {}),
     partner: (id) => {
       const entry = directory.get(id);
       if (!entry) return undefined;

@@ -153,12 +153,13 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
 
     const startedAt = clock.now();
     const status = () => nodeStatus(config, store, startedAt, senders.states(), clock.now());
-    const gate = createGatekeeper({ config, directory, trust, connections, log, clock, ...(agreementGate ? { agreements: agreementGate } : {}), ...(enforce && audit ? { audit } : {}) });
+    // Aborted when stopping starts: open streams end at once with UNAVAILABLE (see the last closer below).
+    const shutdown = new AbortController();
+    const gate = createGatekeeper({ config, directory, trust, connections, log, clock, stopping: shutdown.signal, ...(agreementGate ? { agreements: agreementGate } : {}), ...(enforce && audit ? { audit } : {}) });
     const persons = loadPersonsProtection(config.persons);
     const recognizer = await startRecognition({ config, store, clock, log, directory, agreements, trust, keys: persons.policy.keys, closers });
     const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });
     const recognition = recognizeHandlers(recognizer);
-    const shutdown = new AbortController();
     // Objections and feedback passed on towards records' origins (retried until acknowledged).
     const upstreamClients = new PartnerClients(config, trust);
     closers.push(() => upstreamClients.close());
@@ -175,12 +176,12 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       recognize: unary(gate, 'partner', 'Recognize', recognition.recognize, { direction: 'query', purposeOf: (req: RecognizeRequest) => stated(req) }),
       recognizeBatch: unary(gate, 'partner', 'RecognizeBatch', recognition.recognizeBatch, { direction: 'query', purposeOf: (req: RecognizeBatchRequest) => stated(req) }),
       // The feed sends records to the partner: it needs an agreement that lets the partner receive (pull).
-      subscribe: serverStream(gate, 'partner', 'Subscribe', subscribeHandler({ config, store, persons, clock, shutdown: shutdown.signal }), { direction: 'pull' }),
+      subscribe: serverStream(gate, 'partner', 'Subscribe', subscribeHandler({ config, store, persons, clock }), { direction: 'pull' }),
       // Objections and feedback travel back along a record's path: any agreement in force lets a partner pass them on.
       forwardObjection: unary(gate, 'partner', 'ForwardObjection', objectionsIn.forwardObjection),
       reportFeedback: unary(gate, 'partner', 'ReportFeedback', objectionsIn.reportFeedback),
     });
-    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, shutdown: shutdown.signal, notifyOutbox: () => senders.notify(), notifyUpstream: () => upstream.notify() }));
+    server.grpc.addService(withSafeDeserializers(AdminService), adminService(gate, { config, store, clock, status, recognizer, persons, notifyOutbox: () => senders.notify(), notifyUpstream: () => upstream.notify() }));
     // grpc.health.v1.Health on the same mTLS port: the store and our certificate, NOT_SERVING once stopping.
     const health = new HealthWatch({ store, certFile: config.tls.cert, clock, log, ...(opts.healthCheckMs ? { intervalMs: opts.healthCheckMs } : {}) });
     health.addTo(server.grpc);
@@ -209,8 +210,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const sweeper = new PublicitySweeper({ store, rules: config.lifecycle.publicity, sweepSeconds: config.lifecycle.sweepSeconds, clock, log, feedRetainDays: config.feed.retainDays });
     closers.push(() => sweeper.stop());
     sweeper.start();
-    // Stopping starts here (the newest closer runs first): open feed streams end at once with UNAVAILABLE,
-    // so their subscribers resume from their cursors (at another replica, or once this one is back).
+    // Stopping starts here (the newest closer runs first): health turns NOT_SERVING and open streams (feeds,
+    // pushes) end at once with UNAVAILABLE, so their callers resume elsewhere or once this one is back.
     closers.push(() => {
       health.draining();
       shutdown.abort();

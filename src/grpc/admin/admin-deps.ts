@@ -26,8 +26,6 @@ export interface AdminDeps {
   readonly persons?: PersonsProtection;
   /** Wakes the push senders: new outbox rows are waiting. */
   readonly notifyOutbox?: () => void;
-  /** Aborted when the gateway starts stopping (long-lived streams end with UNAVAILABLE). */
-  readonly shutdown?: AbortSignal;
   /** Wakes the upstream sender: objections or feedback to pass on are waiting. */
   readonly notifyUpstream?: () => void;
 }

@@ -68,6 +68,6 @@ export function adminService(gate: Gatekeeper, deps: AdminDeps): AdminServer {
     resolveObjection: admin('ResolveObjection', objections.resolveObjection),
     reportFeedback: admin('ReportFeedback', objections.reportFeedback),
     listFeedback: admin('ListFeedback', objections.listFeedback),
-    watchFeed: serverStream(gate, 'admin', 'WatchFeed', watchFeedHandler({ ...deps, persons: deps.persons ?? NO_PERSON_KEYS, shutdown: deps.shutdown ?? new AbortController().signal })),
+    watchFeed: serverStream(gate, 'admin', 'WatchFeed', watchFeedHandler({ ...deps, persons: deps.persons ?? NO_PERSON_KEYS })),
   };
 }

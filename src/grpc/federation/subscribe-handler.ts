@@ -7,8 +7,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { disclosureFor, EVERYTHING_VISIBLE } from '../../agreements/disclose-records.js';
-import { CredfedError } from '../../core/errors.js';
 import type { NodeConfig } from '../../config/node-config.js';
+import { CredfedError } from '../../core/errors.js';
 import { visibilityOf } from '../../core/agreements/evaluate.js';
 import type { Clock } from '../../core/clock.js';
 import { runFeed, type FeedAudience, type FeedSink, type FeedStreamDeps } from '../../feed/feed-stream.js';
@@ -22,8 +22,6 @@ export interface SubscribeDeps {
   readonly store: Store;
   readonly persons: PersonsProtection;
   readonly clock: Clock;
-  /** Aborted when the gateway starts stopping: the stream ends with UNAVAILABLE (resume from the last cursor). */
-  readonly shutdown: AbortSignal;
 }
 
 function feedDeps({ config, store, persons, clock }: SubscribeDeps): FeedStreamDeps {
@@ -53,7 +51,7 @@ export function subscribeHandler(deps: SubscribeDeps) {
       throw new CredfedError('DIRECTION_NOT_ALLOWED', `agreement "${agreement.id}" does not allow "query": a feed with a watch list needs it (the levels of watched subjects)`);
     }
     ctx.log.info({ resumed: call.request.cursor !== '', watched: call.request.watch.length }, 'feed subscribed');
-    await untilShutdown(deps.shutdown, ctx.signal, (signal) => runFeed(feed, call.request, audience, sink, signal));
+    await runFeed(feed, call.request, audience, sink, ctx.signal);
   };
 }
 
@@ -67,25 +65,8 @@ export function watchFeedHandler(deps: SubscribeDeps) {
       write: writerOf(call, ctx.signal, (event: SubscribeResponse) => ({ event })),
     };
     const req = call.request.feed ?? { cursor: '', categories: [], watch: [] };
-    await untilShutdown(deps.shutdown, ctx.signal, (signal) => runFeed(feed, req, everything, sink, signal));
+    await runFeed(feed, req, everything, sink, ctx.signal);
   };
-}
-
-/** Runs a feed until the call ends or the gateway stops; a stop ends it with UNAVAILABLE, which subscribers retry. */
-async function untilShutdown(shutdown: AbortSignal, call: AbortSignal, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  // One controller per stream, its listeners removed after (AbortSignal.any keeps them on the long-lived shutdown signal).
-  const both = new AbortController();
-  const abort = () => both.abort();
-  shutdown.addEventListener('abort', abort, { once: true });
-  call.addEventListener('abort', abort, { once: true });
-  if (shutdown.aborted || call.aborted) both.abort();
-  try {
-    await run(both.signal);
-  } finally {
-    shutdown.removeEventListener('abort', abort);
-    call.removeEventListener('abort', abort);
-  }
-  if (shutdown.aborted && !call.aborted) throw new CredfedError('UNAVAILABLE', 'the gateway is shutting down: subscribe again from the cursor of the last message received');
 }
 
 /** Writes a feed message; resolves at once, or when the stream drained (or the call ended). */

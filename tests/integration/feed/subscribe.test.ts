@@ -283,6 +283,6 @@ describe('change feeds', () => {
     await stopping;
     if (e === 'end') throw new Error('the stream ended without a status');
     expect(e.code).toBe(grpc.status.UNAVAILABLE);
-    expect(e.details).toContain('subscribe again from the cursor');
+    expect(e.details).toContain('the gateway is stopping');
   });
 });
