@@ -17,9 +17,10 @@ import { verdictCommands } from './commands/verdict/index.js';
 import { recognizeCommand } from './commands/recognize.js';
 import { recordCommands } from './commands/record/index.js';
 import { watchCommand } from './commands/watch.js';
+import { calendarCommands } from './commands/calendar/index.js';
 import { objectionCommands } from './commands/objection/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, ...objectionCommands, watchCommand];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, ...objectionCommands, watchCommand, ...calendarCommands];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -84,6 +84,8 @@ export interface NodeConfig {
   readonly recognition: RecognitionConfig;
   /** Publicity periods and how often they are applied (lifecycle-config.ts). */
   readonly lifecycle: LifecycleConfig;
+  /** Working days: a file adding or replacing years of the shipped calendar (src/core/calendar/calendar-file.ts). */
+  readonly calendar: { readonly file?: string };
   /** Change feeds (Subscribe): how long events are kept and how often caught-up streams look for new ones. */
   readonly feed: { readonly retainDays: number; readonly pollMs: number };
   readonly logLevel: string;

@@ -126,6 +126,7 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     agreements: parseConfigAgreements(root.agreements, problems),
     recognition: parseRecognitionConfig({ get, resolvePath }, problems),
     lifecycle: parseLifecycleConfig({ get, resolvePath }, problems),
+    calendar: { file: optionalFile('calendar.file') },
     feed: {
       retainDays: int('feed.retainDays', DEFAULTS.feed.retainDays, 1, 3650),
       pollMs: int('feed.pollMs', DEFAULTS.feed.pollMs, 10, 60_000),

@@ -41,6 +41,7 @@ import { loadPersonsProtection } from '../persons/persons-protection.js';
 import { pushWireDefinition } from '../sync/push-wire.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
 import { readTrustSources } from '../trust/trust-sources.js';
+import { loadCalendar } from '../calendar/load-calendar.js';
 import { Closers } from './closers.js';
 import { HealthWatch } from './health-watch.js';
 import { CutOffCloser } from './cut-off-closer.js';
@@ -96,6 +97,9 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   const clock = opts.clock ?? systemClock;
   const metrics = createMetrics(config.nodeId);
   const tls = await loadTlsFiles({ caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key });
+  // A calendar file that is not good stops the start (CONFIG_INVALID with the line at fault).
+  const calendar = loadCalendar(config.calendar.file);
+  log.info({ years: calendar.coverage().map((c) => c.year) }, 'working-day calendar loaded');
   const closers = new Closers();
   return closers.unwindOnFailure(async () => {
     const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, log: (msg, fields) => log.info(fields ?? {}, msg) });

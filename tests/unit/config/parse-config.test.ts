@@ -51,6 +51,7 @@ describe('parseConfig', () => {
       agreements: [],
       recognition: { validitySeconds: 300, partnerDeadlineMs: 800, rules: DEFAULT_RULES },
       lifecycle: { publicity: DEFAULT_PUBLICITY, sweepSeconds: DEFAULTS.lifecycle.sweepSeconds, repairMinimum: DEFAULT_REPAIR_MINIMUM },
+      calendar: { file: undefined },
       feed: { retainDays: 30, pollMs: 200 },
       logLevel: DEFAULTS.logLevel,
       source: SOURCE,
@@ -224,6 +225,7 @@ describe('parseConfig', () => {
   it('reads feed settings and partners to follow, refusing bad ones', () => {
     const config = parse({ ...minimal(), feed: { retainDays: 7, pollMs: 50 }, partners: [{ id: 'city', kind: 'peer_region', endpoint: 'city:7400', subscribe: true }] }).value!;
     expect(config.feed).toEqual({ retainDays: 7, pollMs: 50 });
+    expect(parse({ ...minimal(), calendar: { file: 'calendar-2027.txt' } }).value!.calendar.file).toBe('/etc/credfed/calendar-2027.txt');
     expect(config.partners[0]?.subscribe).toBe(true);
     const bad = problems({ ...minimal(), feed: { retainDays: 0, pollMs: 'fast' }, partners: [{ id: 'city', kind: 'peer_region', subscribe: true }, { id: 'city-c', kind: 'peer_region', endpoint: 'c:1', subscribe: 'yes' }] });
     expect(bad.some((p) => p.startsWith('feed.retainDays'))).toBe(true);
