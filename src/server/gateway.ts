@@ -42,6 +42,8 @@ import { pushWireDefinition } from '../sync/push-wire.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
 import { readTrustSources } from '../trust/trust-sources.js';
 import { loadCalendar } from '../calendar/load-calendar.js';
+import { shanghaiDate } from '../core/lifecycle/publicity.js';
+import { TimelinessMeter } from '../obs/timeliness-meter.js';
 import { Closers } from './closers.js';
 import { HealthWatch } from './health-watch.js';
 import { CutOffCloser } from './cut-off-closer.js';
@@ -100,6 +102,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   // A calendar file that is not good stops the start (CONFIG_INVALID with the line at fault).
   const calendar = loadCalendar(config.calendar.file);
   log.info({ years: calendar.coverage().map((c) => c.year) }, 'working-day calendar loaded');
+  const timeliness = new TimelinessMeter(metrics, calendar);
   const closers = new Closers();
   return closers.unwindOnFailure(async () => {
     const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, log: (msg, fields) => log.info(fields ?? {}, msg) });
@@ -171,7 +174,9 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     closers.push(() => upstream.stop());
     const objectionsIn = partnerObjectionHandlers({ config, store, clock, notify: () => upstream.notify(), notifyOutbox: () => senders.notify() });
     server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition, recognize: recognizeWireDefinition }), {
-      pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons), { direction: 'push' }),
+      pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons, (partner, records) => timeliness.observe(partner, records, shanghaiDate(clock.now().getTime()))), {
+        direction: 'push',
+      }),
       queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {
         direction: 'query',
         purposeOf: (req: QueryRecordsRequest) => ({ purpose: purposeName(req.purpose), reference: req.reference }),

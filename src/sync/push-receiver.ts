@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { batchKeys, checkBatch, commitBatch, type CheckedBatch } from './commit-batch.js';
 import { OrderedCommits } from './ordered-commits.js';
 import type { IncomingPush } from './push-wire.js';
+import type { CreditRecord } from '../gen/credfed/v1/record.js';
 
 /** Batches received but not yet acknowledged before reading pauses. */
 const MAX_WAITING_BATCHES = 16;
@@ -20,7 +21,10 @@ const NO_KEYS: ReadonlySet<string> = new Set();
  * Resolves when the sender half-closes or cancels; rejects on a protocol error
  * (the wrapper turns that into the stream's status).
  */
-export function pushRecordsHandler(store: Store, persons?: PersonsProtection) {
+/** Hears the records of each committed batch (e.g. the timeliness meter). */
+export type ReceivedRecords = (partnerId: string, records: readonly CreditRecord[]) => void;
+
+export function pushRecordsHandler(store: Store, persons?: PersonsProtection, received?: ReceivedRecords) {
   // Overlapping transactions need connections of their own: PostgreSQL, not the one-session embedded store.
   const parallel = store.backend === 'postgres' ? 2 : 1;
   return async (call: grpc.ServerDuplexStream<IncomingPush, PushRecordsResponse>, ctx: CallContext): Promise<void> => {
@@ -76,6 +80,7 @@ export function pushRecordsHandler(store: Store, persons?: PersonsProtection) {
             await ctx.record({ recordsAccepted: ack.accepted, recordsRejected: ack.rejections.length });
             if (failed || ctx.signal.aborted) return;
             ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
+            received?.(partner.id, checked.items.flatMap((item) => (item.rejection || item.seq <= after ? [] : [item.record])));
             call.write({ message: { $case: 'ack', value: ack } });
             if (waiting-- === MAX_WAITING_BATCHES) call.resume();
           })
