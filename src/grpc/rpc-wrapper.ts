@@ -12,6 +12,10 @@ import type { PeerIdentity } from '../pki/identity.js';
 import { malformedReason } from './safe-deserialize.js';
 import { sessionAuth } from './session-auth.js';
 import { toGrpcError } from './to-grpc-error.js';
+import type { CallObserver } from '../obs/call-metrics.js';
+
+/** gRPC status code → name, for metrics. */
+const STATUS_NAMES: Record<number, string> = { 0: 'OK', 1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_EXCEEDED', 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS', 7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 10: 'ABORTED', 11: 'OUT_OF_RANGE', 12: 'UNIMPLEMENTED', 13: 'INTERNAL', 14: 'UNAVAILABLE', 15: 'DATA_LOSS', 16: 'UNAUTHENTICATED' };
 
 /** Who is calling, established from the verified certificate only. */
 export interface CallContext {
@@ -108,6 +112,8 @@ export interface Gatekeeper {
    * UNAVAILABLE (retryable), what they committed acknowledged as usual.
    */
   readonly stopping?: AbortSignal;
+  /** Hears every call's end (metrics); absent: not measured. */
+  readonly calls?: CallObserver;
   readonly log: Logger;
 }
 
@@ -268,6 +274,7 @@ class CallGuard {
   private who: { actor: string; partner?: string; certificateFingerprint?: string } | undefined;
   private agreement: AgreementInForce | undefined;
   private readonly note: AuditNote = {};
+  private readonly started = performance.now();
 
   constructor(
     private readonly gate: Gatekeeper,
@@ -316,6 +323,14 @@ class CallGuard {
     this.finished = true;
     this.unwatch.forEach((u) => u());
     this.onFinish(e, res);
+    this.measure(e ? (STATUS_NAMES[e.code] ?? String(e.code)) : 'OK');
+  }
+
+  private measure(status: string): void {
+    const calls = this.gate.calls;
+    if (!calls) return;
+    const partner = this.access === 'admin' ? 'admin' : (this.who?.partner ?? 'unknown');
+    calls.ended({ method: `${this.access === 'admin' ? 'Admin' : 'Federation'}/${this.method}`, partner, status, seconds: (performance.now() - this.started) / 1000 });
   }
 
   /** A stream ends with UNAVAILABLE when the gateway starts stopping (its caller opens it again, here or at another replica). */
@@ -333,6 +348,7 @@ class CallGuard {
     if (this.finished) return;
     this.finished = true;
     this.unwatch.forEach((u) => u());
+    this.measure('CANCELLED');
     this.abort.abort(new CredfedError('UNAVAILABLE', 'the caller cancelled the call'));
   }
 

@@ -9,6 +9,7 @@ import { CredfedError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { AgreementEnforcer } from '../enforcement/agreement-gate.js';
 import type { AuditSink, Gatekeeper } from '../grpc/rpc-wrapper.js';
+import type { CallObserver } from '../obs/call-metrics.js';
 import type { Logger } from '../obs/logger.js';
 import { isGatewayKind } from '../partners/partner.js';
 import type { PartnerConnections } from '../partners/partner-connections.js';
@@ -28,9 +29,11 @@ export interface GatekeeperParts {
   readonly clock: Clock;
   /** Aborted when the gateway starts stopping (streams end with UNAVAILABLE). */
   readonly stopping?: AbortSignal;
+  /** Hears every call's end (metrics). */
+  readonly calls?: CallObserver;
 }
 
-export function createGatekeeper({ config, directory, trust, connections, log, agreements, audit, clock, stopping }: GatekeeperParts): Gatekeeper {
+export function createGatekeeper({ config, directory, trust, connections, log, agreements, audit, clock, stopping, calls }: GatekeeperParts): Gatekeeper {
   const signatures = new SignatureCache();
   return {
     federation: config.federation,
@@ -38,6 +41,7 @@ export function createGatekeeper({ config, directory, trust, connections, log, a
     ...(audit ? { audit } : {}),
     now: () => clock.now(),
     ...(stopping ? { stopping } : {}),
+    ...(calls ? { calls } : {}),
     partner: (id) => {
       const entry = directory.get(id);
       if (!entry) return undefined;

@@ -44,6 +44,7 @@ import { readTrustSources } from '../trust/trust-sources.js';
 import { loadCalendar } from '../calendar/load-calendar.js';
 import { shanghaiDate } from '../core/lifecycle/publicity.js';
 import { TimelinessMeter } from '../obs/timeliness-meter.js';
+import { CallMetrics } from '../obs/call-metrics.js';
 import { Closers } from './closers.js';
 import { HealthWatch } from './health-watch.js';
 import { CutOffCloser } from './cut-off-closer.js';
@@ -162,7 +163,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     const status = () => nodeStatus(config, store, startedAt, senders.states(), clock.now());
     // Aborted when stopping starts: open streams end at once with UNAVAILABLE (see the last closer below).
     const shutdown = new AbortController();
-    const gate = createGatekeeper({ config, directory, trust, connections, log, clock, stopping: shutdown.signal, ...(agreementGate ? { agreements: agreementGate } : {}), ...(enforce && audit ? { audit } : {}) });
+    const gate = createGatekeeper({ config, directory, trust, connections, log, clock, stopping: shutdown.signal, calls: new CallMetrics(metrics), ...(agreementGate ? { agreements: agreementGate } : {}), ...(enforce && audit ? { audit } : {}) });
     const persons = loadPersonsProtection(config.persons);
     const recognizer = await startRecognition({ config, store, clock, log, directory, agreements, trust, keys: persons.policy.keys, closers });
     const stated = (req: { purpose: number; reference: string }) => ({ purpose: purposeName(req.purpose), reference: req.reference });

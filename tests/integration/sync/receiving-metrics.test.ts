@@ -2,7 +2,8 @@
 // county pushing to a real city over loopback mutual TLS: each licence and
 // penalty the city receives is counted on time, late (after the 7th working
 // day following its decision) or unknown (outside the working-day calendar),
-// by partner and category, in the city's Prometheus registry.
+// by partner and category, in the city's Prometheus registry; the calls it
+// serves are counted with their durations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../../src/core/lifecycle/publicity.js';
 import type { CreditRecord } from '../../../src/gen/credfed/v1/record.js';
@@ -43,5 +44,14 @@ describe('timeliness of received 双公示 records', () => {
       'county-a/administrative_penalty/late': 1,
       'county-a/administrative_penalty/unknown': 1,
     });
+  });
+
+  it('counts the calls served by method, partner and status, with their durations', async () => {
+    await fed.call('city', (c) => c.status, {});
+    const registry = fed.gateway('city').metrics;
+    const calls = (await registry.getSingleMetric('credfed_calls_total')!.get()).values;
+    expect(calls).toContainEqual(expect.objectContaining({ labels: expect.objectContaining({ method: 'Admin/Status', partner: 'admin', status: 'OK' }), value: 1 }));
+    const durations = (await registry.getSingleMetric('credfed_call_seconds')!.get()).values;
+    expect(durations).toContainEqual(expect.objectContaining({ metricName: 'credfed_call_seconds_count', labels: expect.objectContaining({ method: 'Admin/Status', partner: 'admin' }), value: 1 }));
   });
 });
