@@ -1,5 +1,8 @@
 -- Change feed (issue 8, Federation.Subscribe): every stored record version,
--- and every change of a record's status, as an event in commit order.
+-- and every change of a record's status, as an event in commit order. An
+-- event keeps no copy of the record: readers take the bytes of the version
+-- held now, and skip an event a newer version has superseded (its own event
+-- follows), so storing a record costs one narrow row more.
 --
 -- Events are written by triggers on records, so every path that stores a
 -- record (imports, sync, repairs, the expiry sweep) feeds them in the same
@@ -24,9 +27,6 @@ CREATE TABLE feed_events (
   disclosure      smallint NOT NULL,
   -- The status before this event; NULL for a record seen for the first time.
   previous_status smallint,
-  -- The version's bytes as stored (an expiry changes the status column only;
-  -- readers take the status from `status`).
-  payload         bytea NOT NULL,
   PRIMARY KEY (xid, id)
 );
 CREATE INDEX feed_events_at ON feed_events (at);
@@ -46,15 +46,15 @@ INSERT INTO feed_horizon (feed_id, xid, id) VALUES (gen_random_uuid(), '0'::xid8
 
 CREATE FUNCTION feed_records_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO feed_events (subject_id, origin_id, record_id, version, category, status, disclosure, previous_status, payload)
-  SELECT subject_id, origin_id, record_id, version, category, status, disclosure, NULL, payload FROM inserted_rows;
+  INSERT INTO feed_events (subject_id, origin_id, record_id, version, category, status, disclosure, previous_status)
+  SELECT subject_id, origin_id, record_id, version, category, status, disclosure, NULL FROM inserted_rows;
   RETURN NULL;
 END $$;
 
 CREATE FUNCTION feed_records_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO feed_events (subject_id, origin_id, record_id, version, category, status, disclosure, previous_status, payload)
-  SELECT n.subject_id, n.origin_id, n.record_id, n.version, n.category, n.status, n.disclosure, o.status, n.payload
+  INSERT INTO feed_events (subject_id, origin_id, record_id, version, category, status, disclosure, previous_status)
+  SELECT n.subject_id, n.origin_id, n.record_id, n.version, n.category, n.status, n.disclosure, o.status
     FROM new_rows n
     JOIN old_rows o ON o.subject_id = n.subject_id AND o.origin_id = n.origin_id AND o.record_id = n.record_id
    WHERE n.version <> o.version OR n.status <> o.status;

@@ -26,7 +26,11 @@ export interface FeedEventRow {
   readonly status: number;
   readonly previousStatus: number | null;
   readonly version: number;
-  /** The version's bytes when the subscriber may receive it; undefined when it may not (watch lists still see the event). */
+  /**
+   * The version's bytes when the subscriber may receive it and the record is
+   * still at this version; undefined otherwise (a newer version's own event
+   * follows; watch lists still see the event).
+   */
   readonly payload?: Uint8Array;
 }
 
@@ -55,8 +59,10 @@ export async function readFeed(q: Queryable, after: FeedPosition, visibility: Fe
         ORDER BY xid, id LIMIT $3)
      SELECT e.xid::text AS xid, e.id::text AS id, e.at, e.subject_id, e.origin_id, e.record_id, e.status, e.previous_status, e.version,
             CASE WHEN e.category = ANY($4::smallint[]) AND e.disclosure = ANY($5::smallint[])
-                      AND ($6::boolean OR e.origin_id = ANY($7::text[])) AND e.origin_id IS DISTINCT FROM $8 THEN e.payload END AS payload
+                      AND ($6::boolean OR e.origin_id = ANY($7::text[])) AND e.origin_id IS DISTINCT FROM $8
+                      AND r.version = e.version THEN r.payload END AS payload
        FROM scan s JOIN feed_events e ON e.xid = s.xid AND e.id = s.id
+       LEFT JOIN records r ON r.subject_id = e.subject_id AND r.origin_id = e.origin_id AND r.record_id = e.record_id
       ORDER BY e.xid, e.id`,
     [after.xid, after.id, limit, visibility.categories, visibility.disclosures, visibility.thirdParty, visibility.sides, visibility.notFrom ?? null],
     'feed_read',

@@ -135,6 +135,7 @@ describe('change feeds', () => {
     const subject = newUscc();
     await importAt('county-a', [dishonesty(subject, 'r-1'), dishonesty(subject, 'r-2')]);
     await interrupted.until('the first changes', () => interrupted.records().length >= 2);
+    await reference.until('the first changes at the reference', () => reference.records().length >= 2);
     interrupted.close();
     // While it is away: more records, and a revocation of one it has seen.
     await importAt('county-a', ids.slice(2).map((id) => dishonesty(subject, id)));
