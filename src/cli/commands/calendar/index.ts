@@ -4,11 +4,8 @@
  * is judged by: a calendar file checked line by line before a gateway uses
  * it, and what a node's calendar says about a date.
  */
-import fs from 'node:fs';
-import { loadCalendar } from '../../../calendar/load-calendar.js';
-import { parseCalendarFile } from '../../../core/calendar/calendar-file.js';
+import { loadCalendar, readCalendarFile } from '../../../calendar/load-calendar.js';
 import { REPORTING_WORKING_DAYS } from '../../../core/calendar/working-days.js';
-import { CredfedError } from '../../../core/errors.js';
 import { parseCalendarDate } from '../../../core/records/calendar-date.js';
 import { loadConfig } from '../../../config/load-config.js';
 import { EXIT, UsageError, type Command } from '../../command.js';
@@ -41,13 +38,7 @@ EXAMPLES
   async run({ positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is required');
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new CredfedError('CONFIG_INVALID', `calendar file ${file} cannot be read: ${(e as Error).message}`);
-    }
-    const parsed = parseCalendarFile(text);
+    const parsed = readCalendarFile(file);
     if (parsed.error) {
       for (const p of parsed.error) io.err(`${file}: ${p}\n`);
       return EXIT.FAILED;
