@@ -4,12 +4,13 @@ import { refuseRecord } from '../core/agreements/evaluate.js';
 import { CredfedError } from '../core/errors.js';
 import { evidenceOf } from '../core/graph/evidence.js';
 import { validateRecord } from '../core/records/validate-record.js';
-import type { CreditRecord } from '../gen/credfed/v1/record.js';
+import { RecordCategory, type CreditRecord } from '../gen/credfed/v1/record.js';
 import type { PushAck, RecordRejection } from '../gen/credfed/v1/federation.js';
 import { NO_PERSON_KEYS, protectForStore, type PersonsProtection } from '../persons/persons-protection.js';
 import { applyRecords } from '../store/repos/apply-records.js';
 import { insertPersonIdentities, type PersonIdentityRow } from '../store/repos/person-identities-repo.js';
 import { advanceInboundCursor } from '../store/repos/inbound-repo.js';
+import { insertInboundRejections } from '../store/repos/inbound-rejections-repo.js';
 import type { Store } from '../store/store.js';
 import type { IncomingRecord } from './push-wire.js';
 
@@ -27,7 +28,12 @@ type CheckedItem =
       readonly identities: readonly PersonIdentityRow[];
       readonly rejection?: undefined;
     }
-  | { readonly seq: number; readonly rejection: RecordRejection };
+  | {
+      readonly seq: number;
+      readonly rejection: RecordRejection;
+      /** The rejected record's origin and category as sent (when it named a known category), for the stored rejection. */
+      readonly sent?: { readonly originId: string; readonly category?: number };
+    };
 
 /**
  * Validates a pushed batch from a partner; no I/O, so it can run while the
@@ -45,7 +51,14 @@ export function checkBatch(partner: PartnerConfig, batch: readonly IncomingRecor
   return { items: batch.map((item) => checkItem(partner, item, persons, agreement)) };
 }
 
-function checkItem(partner: PartnerConfig, { seq, record, payload }: IncomingRecord, persons: PersonsProtection, agreement: Agreement | undefined): CheckedItem {
+function checkItem(partner: PartnerConfig, item: IncomingRecord, persons: PersonsProtection, agreement: Agreement | undefined): CheckedItem {
+  const checked = checkRecord(partner, item, persons, agreement);
+  if (!checked.rejection || !item.record) return checked;
+  const { originId, category } = item.record;
+  return { ...checked, sent: { originId, ...(category in RecordCategory && category !== 0 ? { category } : {}) } };
+}
+
+function checkRecord(partner: PartnerConfig, { seq, record, payload }: IncomingRecord, persons: PersonsProtection, agreement: Agreement | undefined): CheckedItem {
   if (!record) {
     return { seq, rejection: { seq, recordId: '', reason: 'RECORD_FIELD_MISSING', field: 'record', message: 'record is required' } };
   }
@@ -84,7 +97,8 @@ export interface CommitOrder {
 
 /**
  * Commits a checked batch and returns its acknowledgement. In one
- * transaction: store the valid records after `afterSeq` idempotently, then,
+ * transaction: store the valid records after `afterSeq` idempotently and the
+ * rejections after it (inbound_rejections, for the monthly report), then,
  * once the previous batch committed, move the sender's cursor from `afterSeq`
  * to the batch's last sequence. A cursor found elsewhere (another stream of
  * the same sender moved it) rolls everything back: SYNC_CURSOR_MOVED. The
@@ -96,7 +110,8 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: C
     // (which PostgreSQL cannot see) ends here instead of hanging; the sender resumes.
     await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
     const fresh = batch.items.filter((item) => item.seq > order.afterSeq);
-    const rejections = fresh.flatMap((item) => (item.rejection ? [item.rejection] : []));
+    const rejected = fresh.filter((item): item is Extract<CheckedItem, { rejection: RecordRejection }> => item.rejection !== undefined);
+    const rejections = rejected.map((item) => item.rejection);
     const valid = fresh.filter((item): item is Extract<CheckedItem, { rejection?: undefined }> => !item.rejection);
     await insertPersonIdentities(tx, valid.flatMap((v) => v.identities));
     const outcomes = await applyRecords(
@@ -110,6 +125,12 @@ export async function commitBatch(store: Store, partner: PartnerConfig, batch: C
         // Merges and conflicts touch rows outside this batch's keys: only once the previous batch committed.
         beforeSharedWrites: () => order.previous,
       },
+    );
+    // Kept for the receiving platform's reports, with the batch (never half-written).
+    await insertInboundRejections(
+      tx,
+      partner.id,
+      rejected.map(({ seq, rejection, sent }) => ({ seq, originId: sent?.originId ?? '', recordId: rejection.recordId, category: sent?.category, reason: rejection.reason, field: rejection.field })),
     );
     const accepted = outcomes.filter((o) => o === 'accepted').length;
     const unchanged = batch.items.length - accepted - rejections.length;
