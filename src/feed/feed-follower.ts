@@ -23,6 +23,8 @@ import type { SubscribeResponse } from '../gen/credfed/v1/feed.js';
 import type { CreditRecord } from '../gen/credfed/v1/record.js';
 import { reasonOf as grpcReasonOf } from '../grpc/to-grpc-error.js';
 import type { Logger } from '../obs/logger.js';
+import type { ReceivedRecords } from '../obs/records-meter.js';
+import type { FeedState } from '../obs/subscription-backlog.js';
 import type { PartnerDirectory } from '../partners/partner-directory.js';
 import type { PersonsProtection } from '../persons/persons-protection.js';
 import type { PartnerClients } from '../recognition/partner-clients.js';
@@ -50,6 +52,10 @@ export interface FollowerParts {
   /** The agreement under which the partner may deliver records to us (direction push); throws the refusal. Undefined: not enforced. */
   readonly agreementFor?: (partner: PartnerConfig) => Agreement | undefined;
   readonly log: Logger;
+  /** Hears each stored batch, after its commit (the records and timeliness meters). */
+  readonly received?: ReceivedRecords;
+  /** Hears whether this node is caught up with each partner's feed, behind it, or leaving it to another replica. */
+  readonly feedState?: (partnerId: string, state: FeedState) => void;
 }
 
 export class FeedFollower {
@@ -92,7 +98,12 @@ class Follow {
   }
 
   start(): void {
+    this.state('behind');
     this.running = this.loop();
+  }
+
+  private state(state: FeedState): void {
+    this.parts.feedState?.(this.partner.id, state);
   }
 
   async stop(): Promise<void> {
@@ -127,7 +138,11 @@ class Follow {
     const endpoint = entry?.endpoint ?? this.partner.endpoint;
     if (!entry || entry.status !== 'active' || !endpoint) throw new CredfedError('PEER_NOT_ALLOWED', `partner "${this.partner.id}" is not an active partner with an endpoint`);
     const ttl = this.parts.config.sync.leaseSeconds;
-    if (!(await acquireLease(this.parts.store, this.lease, this.holder, ttl))) return 0; // another replica follows it
+    if (!(await acquireLease(this.parts.store, this.lease, this.holder, ttl))) {
+      this.state('standby');
+      return 0; // another replica follows it
+    }
+    this.state('behind');
     const cursor = (await loadFeedCursor(this.parts.store, this.partner.id)) ?? '';
     if (this.stopped) return 0;
     const client = this.parts.clients.get({ ...entry, endpoint });
@@ -145,6 +160,7 @@ class Follow {
       return await this.consume(call);
     } finally {
       clearInterval(renew);
+      this.state('behind');
     }
   }
 
@@ -156,6 +172,10 @@ class Follow {
     let timer: NodeJS.Timeout | undefined;
     let waiting = 0;
     let flushing: Promise<void> = Promise.resolve();
+    /** Whether the stream said caught_up: from then on it delivers changes as they are stored. */
+    let live = false;
+    /** Record messages received so far: caught up once those are stored and no other came meanwhile. */
+    let arrived = 0;
     const flush = () => {
       clearTimeout(timer);
       timer = undefined;
@@ -165,17 +185,24 @@ class Follow {
       pendingCursor = '';
       if (records.length === 0 && at === '') return flushing;
       if (++waiting > MAX_WAITING_FLUSHES) call.pause();
+      const upTo = arrived;
       flushing = flushing.then(async () => {
         stored += await this.store(records, at);
         if (waiting-- > MAX_WAITING_FLUSHES) call.resume();
+        if (live && upTo === arrived && !this.stopped) this.state('caught_up');
       });
       flushing.catch(() => call.cancel());
       return flushing;
     };
     return new Promise<number>((resolve, reject) => {
       call.on('data', (m: SubscribeResponse) => {
-        if (m.event?.$case === 'record' && m.event.value.record) pending.push(m.event.value.record);
+        if (m.event?.$case === 'record') {
+          if (m.event.value.record) pending.push(m.event.value.record);
+          arrived++;
+          this.state('behind');
+        }
         if (m.cursor !== '') pendingCursor = m.cursor;
+        if (m.event?.$case === 'caughtUp') live = true;
         if (pending.length >= FLUSH_RECORDS || m.event?.$case === 'snapshotEnd' || m.event?.$case === 'caughtUp') void flush();
         else timer ??= setTimeout(() => void flush(), FLUSH_MS);
       });
@@ -194,12 +221,16 @@ class Follow {
     const checked = checkBatch(this.partner, records.map((record, i) => ({ seq: i + 1, record })), this.parts.persons, agreement);
     for (const item of checked.items) if (item.rejection) this.log.warn({ recordId: item.rejection.recordId, reason: item.rejection.reason, field: item.rejection.field }, 'feed record refused');
     const valid = checked.items.flatMap((item) => (item.rejection ? [] : [item]));
-    return this.parts.store.transaction(async (tx) => {
+    const accepted = await this.parts.store.transaction(async (tx) => {
       await insertPersonIdentities(tx, valid.flatMap((v) => v.identities));
       const outcomes = await applyRecords(tx, valid.map((v) => v.record), { receivedFrom: this.partner.id, assignVersions: false, outboxPartners: [] });
       if (cursor !== '') await saveFeedCursor(tx, this.partner.id, cursor);
       return outcomes.filter((o) => o === 'accepted').length;
     });
+    // Committed: counted (a batch rolled back is delivered again by the next stream, and counted then).
+    const rejections = checked.items.flatMap((item) => (item.rejection ? [item.rejection] : []));
+    this.parts.received?.(this.partner.id, { received: records.length, accepted, rejections, records: valid.map((v) => v.record) });
+    return accepted;
   }
 
   /** After a stream failed: forget a cursor the partner no longer serves (next: a full pull); never throws. */

@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import type { Store, TxQuery } from './store.js';
+import type { PoolUsage, Store, TxQuery } from './store.js';
 import type { StoreLog } from './store-log.js';
 
 interface TxScope {
@@ -89,7 +89,11 @@ export function poolStore(
     return closing;
   }
 
-  return { backend, query, transaction, close };
+  function poolUsage(): PoolUsage {
+    return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
+  }
+
+  return { backend, query, transaction, poolUsage, close };
 }
 
 /** pg's query config: a `name` prepares the statement once per connection. */

@@ -31,8 +31,18 @@ export interface Store {
    * connection. Use `tx.query` inside; `store.query` there is refused.
    */
   transaction<T>(fn: (tx: { query: TxQuery }) => Promise<T>): Promise<T>;
+  /** The connection pool's state now (for the pool gauges); no I/O. */
+  poolUsage(): PoolUsage;
   /** Ends the connections and, embedded, stops PGlite and releases the data directory. Idempotent. */
   close(): Promise<void>;
+}
+
+/** Connections of the store's pool: open (busy or idle), idle, callers waiting for one, and the most it opens. */
+export interface PoolUsage {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+  readonly max: number;
 }
 
 /** Where the store lives and how it is opened. */

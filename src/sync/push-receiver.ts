@@ -9,21 +9,21 @@ import type { Store } from '../store/store.js';
 import { batchKeys, checkBatch, commitBatch, type CheckedBatch } from './commit-batch.js';
 import { OrderedCommits } from './ordered-commits.js';
 import type { IncomingPush } from './push-wire.js';
-import type { CreditRecord } from '../gen/credfed/v1/record.js';
+import type { ReceivedRecords } from '../obs/records-meter.js';
 
 /** Batches received but not yet acknowledged before reading pauses. */
 const MAX_WAITING_BATCHES = 16;
 const NO_KEYS: ReadonlySet<string> = new Set();
 
+export type { ReceivedRecords } from '../obs/records-meter.js';
+
 /**
  * The receiving side of Federation.PushRecords: tells the sender where to
  * resume, then commits each batch in order and acknowledges it after commit.
  * Resolves when the sender half-closes or cancels; rejects on a protocol error
- * (the wrapper turns that into the stream's status).
+ * (the wrapper turns that into the stream's status). `received` hears each
+ * batch once it has committed (the records and timeliness meters).
  */
-/** Hears the records of each committed batch (e.g. the timeliness meter). */
-export type ReceivedRecords = (partnerId: string, records: readonly CreditRecord[]) => void;
-
 export function pushRecordsHandler(store: Store, persons?: PersonsProtection, received?: ReceivedRecords) {
   // Overlapping transactions need connections of their own: PostgreSQL, not the one-session embedded store.
   const parallel = store.backend === 'postgres' ? 2 : 1;
@@ -75,12 +75,15 @@ export function pushRecordsHandler(store: Store, persons?: PersonsProtection, re
         acks = acks
           .then(() => committed)
           .then(async (ack) => {
-            if (!ack || failed) return;
+            if (!ack) return;
+            // Committed: counted whatever becomes of the stream (sequences already committed before are not counted again).
+            const fresh = checked.items.filter((item) => item.seq > after);
+            received?.(partner.id, { received: fresh.length, accepted: ack.accepted, rejections: ack.rejections, records: fresh.flatMap((item) => (item.rejection ? [] : [item.record])) });
+            if (failed) return;
             // The exchange is entered in the audit log, durably, before it is acknowledged.
             await ctx.record({ recordsAccepted: ack.accepted, recordsRejected: ack.rejections.length });
             if (failed || ctx.signal.aborted) return;
             ctx.log.debug({ throughSeq: ack.throughSeq, accepted: ack.accepted, rejected: ack.rejections.length }, 'batch committed');
-            received?.(partner.id, checked.items.flatMap((item) => (item.rejection || item.seq <= after ? [] : [item.record])));
             call.write({ message: { $case: 'ack', value: ack } });
             if (waiting-- === MAX_WAITING_BATCHES) call.resume();
           })

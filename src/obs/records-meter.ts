@@ -1,0 +1,66 @@
+/**
+ * Records received from partners (issue 9, point 1), counted once the batch
+ * that brought them has committed — never for a batch rolled back:
+ *
+ *     credfed_records_received_total{partner, channel}          every record that arrived (new to the stream)
+ *     credfed_records_accepted_total{partner, channel}          stored as a new record or a newer version
+ *     credfed_records_rejected_total{partner, channel, reason}  refused, by RecordRejection.reason
+ *
+ * channel: "push" (Federation.PushRecords, the partner sends) or "feed" (a
+ * change feed this node follows, partners[].subscribe). Received − accepted −
+ * rejected is what arrived unchanged (a version already held, or older).
+ */
+import { Counter } from 'prom-client';
+import type { RecordRejection } from '../gen/credfed/v1/federation.js';
+import type { CreditRecord } from '../gen/credfed/v1/record.js';
+import type { Metrics } from './metrics.js';
+
+export type ReceiveChannel = 'push' | 'feed';
+
+/** What one committed batch from a partner brought. */
+export interface ReceivedBatch {
+  /** Records that arrived, valid or not (a resent sequence already committed is not counted again). */
+  readonly received: number;
+  /** Of them, stored as new records or newer versions. */
+  readonly accepted: number;
+  readonly rejections: readonly Pick<RecordRejection, 'reason'>[];
+  /** The records that passed the checks (accepted or unchanged), e.g. for the timeliness meter. */
+  readonly records: readonly CreditRecord[];
+}
+
+/** Hears each committed batch of a partner's records. */
+export type ReceivedRecords = (partnerId: string, batch: ReceivedBatch) => void;
+
+export class RecordsMeter {
+  private readonly received: Counter<'partner' | 'channel'>;
+  private readonly accepted: Counter<'partner' | 'channel'>;
+  private readonly rejected: Counter<'partner' | 'channel' | 'reason'>;
+
+  constructor(metrics: Metrics) {
+    this.received = new Counter({
+      name: 'credfed_records_received_total',
+      help: 'Records received from a partner, counted after their batch committed; channel: push (PushRecords) or feed (a followed change feed)',
+      labelNames: ['partner', 'channel'],
+      registers: [metrics],
+    });
+    this.accepted = new Counter({
+      name: 'credfed_records_accepted_total',
+      help: 'Records received from a partner and stored as a new record or a newer version; channel: push or feed',
+      labelNames: ['partner', 'channel'],
+      registers: [metrics],
+    });
+    this.rejected = new Counter({
+      name: 'credfed_records_rejected_total',
+      help: 'Records received from a partner and refused, by reason (the RecordRejection reason code); channel: push or feed',
+      labelNames: ['partner', 'channel', 'reason'],
+      registers: [metrics],
+    });
+  }
+
+  /** Counts a committed batch. */
+  committed(partner: string, channel: ReceiveChannel, batch: ReceivedBatch): void {
+    if (batch.received > 0) this.received.inc({ partner, channel }, batch.received);
+    if (batch.accepted > 0) this.accepted.inc({ partner, channel }, batch.accepted);
+    for (const r of batch.rejections) this.rejected.inc({ partner, channel, reason: r.reason || 'UNKNOWN' });
+  }
+}
