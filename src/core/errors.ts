@@ -116,6 +116,11 @@ export const ERROR_CATALOGUE = {
   CURSOR_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'the feed cursor is malformed' },
   CURSOR_EXPIRED: { status: GrpcCode.FAILED_PRECONDITION, message: 'the feed cursor is older than the retained history: subscribe with an empty cursor for a full pull' },
   FEED_FILTER_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'the feed filter is invalid' },
+  // store backup and restore (credfed store backup|restore)
+  BACKUP_INVALID: { status: GrpcCode.INVALID_ARGUMENT, message: 'the backup file is not usable (not a backup, truncated or altered)' },
+  BACKUP_INCOMPATIBLE: { status: GrpcCode.FAILED_PRECONDITION, message: 'the backup does not fit this node' },
+  BACKUP_TOOL_MISSING: { status: GrpcCode.FAILED_PRECONDITION, message: 'a PostgreSQL client program the backup needs is missing' },
+  STORE_NOT_EMPTY: { status: GrpcCode.FAILED_PRECONDITION, message: 'the store holds data' },
   // generic
   NOT_FOUND: { status: GrpcCode.NOT_FOUND, message: 'not found' },
   UNAVAILABLE: { status: GrpcCode.UNAVAILABLE, message: 'service unavailable' },
