@@ -5,6 +5,7 @@ import { setCliCommand } from './cli-audit.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
+import { healthCommand } from './commands/health.js';
 import { syncStatusCommand } from './commands/sync-status.js';
 import { upCommand } from './commands/up.js';
 import { caCommands } from './commands/ca/index.js';
@@ -19,8 +20,10 @@ import { recordCommands } from './commands/record/index.js';
 import { watchCommand } from './commands/watch.js';
 import { calendarCommands } from './commands/calendar/index.js';
 import { objectionCommands } from './commands/objection/index.js';
+import { storeCommands } from './commands/store/index.js';
+import { reportCommands } from './commands/report/index.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, ...objectionCommands, watchCommand, ...calendarCommands];
+const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, ...objectionCommands, watchCommand, ...calendarCommands, ...reportCommands, ...storeCommands, healthCommand];
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),

@@ -47,6 +47,12 @@ export const DEFAULTS = {
     /** How often a caught-up feed stream looks for new events. */
     pollMs: 200,
   },
+  server: {
+    /** Server reflection on: every caller already holds a certificate this node trusts, and the contract (proto/) is public. */
+    reflection: true,
+    /** Stopping gets 30 s (Kubernetes' default grace period) before what is left is cut. */
+    shutdownTimeoutMs: 30_000,
+  },
   grpc: {
     /** Client pings every 30 s so idle streams survive TCP load balancers. */
     keepaliveTimeMs: 30_000,

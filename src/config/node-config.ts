@@ -70,6 +70,13 @@ export interface NodeConfig {
     readonly pollMs: number;
     readonly maxBackoffMs: number;
   };
+  /** The gRPC server itself (README "Health", "Stopping"). */
+  readonly server: {
+    /** grpc.reflection.v1(alpha).ServerReflection on the mTLS port: any caller with a certificate this node trusts can list the services. */
+    readonly reflection: boolean;
+    /** How long stopping may take (streams ended, calls drained, parts closed) before what is left is cut and the process exits. */
+    readonly shutdownTimeoutMs: number;
+  };
   readonly grpc: {
     readonly keepaliveTimeMs: number;
     readonly keepaliveTimeoutMs: number;

@@ -24,6 +24,7 @@ export const ENV_OVERRIDES = {
   CREDFED_MAX_MESSAGE_BYTES: 'limits.maxMessageBytes',
   CREDFED_MAX_ANSWER_BYTES: 'limits.maxAnswerBytes',
   CREDFED_LOG_LEVEL: 'log.level',
+  CREDFED_REFLECTION: 'server.reflection',
   CREDFED_TLS_CRL: 'tls.crl',
   CREDFED_CA_PASSPHRASE_FILE: 'ca.passphraseFile',
   CREDFED_METRICS_LISTEN: 'metrics.listen',
@@ -71,6 +72,12 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     }
     return n;
   };
+  const bool = (dotted: string, fallback: boolean): boolean => {
+    const v = get(dotted) ?? fallback;
+    const b = v === 'true' ? true : v === 'false' ? false : v;
+    if (typeof b !== 'boolean') return (problems.push(`${dotted}: expected true or false, found ${JSON.stringify(v)}`), fallback);
+    return b;
+  };
   const file = (dotted: string): string => {
     const v = str(dotted, true);
     return v ? resolvePath(dotted, v) : '';
@@ -115,6 +122,10 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
       leaseSeconds: int('sync.leaseSeconds', DEFAULTS.sync.leaseSeconds, 2, 60),
       pollMs: int('sync.pollMs', DEFAULTS.sync.pollMs, 10, 60_000),
       maxBackoffMs: int('sync.maxBackoffMs', DEFAULTS.sync.maxBackoffMs, 100, 600_000),
+    },
+    server: {
+      reflection: bool('server.reflection', DEFAULTS.server.reflection),
+      shutdownTimeoutMs: int('server.shutdownTimeoutMs', DEFAULTS.server.shutdownTimeoutMs, 1_000, 3_600_000),
     },
     grpc: {
       keepaliveTimeMs: int('grpc.keepaliveTimeMs', DEFAULTS.grpc.keepaliveTimeMs, 1_000, 3_600_000),

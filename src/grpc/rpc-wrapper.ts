@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { PartnerConfig } from '../config/node-config.js';
 import type { AgreementInForce, Direction, Purpose } from '../core/agreements/agreement.js';
 import type { CallNeed } from '../core/agreements/evaluate.js';
@@ -17,11 +17,25 @@ import type { CallObserver } from '../obs/call-metrics.js';
 /** gRPC status code → name, for metrics. */
 const STATUS_NAMES: Record<number, string> = { 0: 'OK', 1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_EXCEEDED', 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS', 7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 10: 'ABORTED', 11: 'OUT_OF_RANGE', 12: 'UNIMPLEMENTED', 13: 'INTERNAL', 14: 'UNAVAILABLE', 15: 'DATA_LOSS', 16: 'UNAUTHENTICATED' };
 
+/** The metadata key a call's request id travels under, both ways (README "Logs"). */
+export const REQUEST_ID_KEY = 'x-request-id';
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The call's request id: the caller's `x-request-id` when it is well formed
+ * (1–64 of A–Z, a–z, 0–9, '.', '_', '-'), else a new UUID.
+ */
+export function requestIdOf(metadata: grpc.Metadata | undefined): string {
+  const given = metadata?.get(REQUEST_ID_KEY)[0];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Who is calling, established from the verified certificate only. */
 export interface CallContext {
   readonly peer: PeerIdentity;
   /** The configured partner, for partner calls. */
   readonly partner?: PartnerConfig;
+  /** The call's request id (the caller's x-request-id, or a new one), also in `log` and the response metadata. */
   readonly requestId: string;
   /** The caller's certificate as the gatekeeper names it for cut-off (issuer key / serial), when it checks certificates. */
   readonly certificate?: string;
@@ -131,9 +145,9 @@ export function authorize(
   access: Access,
   method: string,
   signal: AbortSignal = new AbortController().signal,
+  requestId: string = randomUUID(),
 ): CallContext {
   const peer = peerIdentityFromCall(call);
-  const requestId = randomUUID();
   if (peer.federation !== gate.federation) {
     throw new CredfedError('PEER_UNKNOWN', `certificate names federation "${peer.federation}", this node serves "${gate.federation}"`);
   }
@@ -166,7 +180,7 @@ export function unary<Req, Res>(
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = Date.now();
-    const guard = new CallGuard(gate, method, access);
+    const guard = new CallGuard(gate, method, access, call);
     guard.onFinish = (e, res) => (e ? callback(e) : callback(null, res as Res));
     Promise.resolve()
       .then(() => {
@@ -211,7 +225,7 @@ export function bidi<Req, Res>(
   policy: CallPolicy<Req> = {},
 ): grpc.handleBidiStreamingCall<Req, Res> {
   return (call) => {
-    const guard = new CallGuard(gate, method, access);
+    const guard = new CallGuard(gate, method, access, call);
     // grpc-js turns an 'error' event into the stream's final status after pending writes.
     guard.onFinish = (e) => (e ? call.emit('error', e) : call.end());
     Promise.resolve()
@@ -243,7 +257,7 @@ export function serverStream<Req, Res>(
   policy: CallPolicy<Req> = {},
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
-    const guard = new CallGuard(gate, method, access);
+    const guard = new CallGuard(gate, method, access, call);
     guard.onFinish = (e) => (e ? call.emit('error', e) : call.end());
     Promise.resolve()
       .then(() => {
@@ -275,13 +289,25 @@ class CallGuard {
   private agreement: AgreementInForce | undefined;
   private readonly note: AuditNote = {};
   private readonly started = performance.now();
+  /** The call's request id, in every log line of the call and the response's initial metadata. */
+  readonly requestId: string;
 
   constructor(
     private readonly gate: Gatekeeper,
     private readonly method: string,
     private readonly access: Access,
+    call: { readonly metadata?: grpc.Metadata; sendMetadata(md: grpc.Metadata): void },
   ) {
-    this.log = gate.log.child({ method });
+    this.requestId = requestIdOf(call.metadata);
+    this.log = gate.log.child({ method, requestId: this.requestId });
+    // Sent before anything else, so refusals carry it too.
+    const md = new grpc.Metadata();
+    md.set(REQUEST_ID_KEY, this.requestId);
+    try {
+      call.sendMetadata(md);
+    } catch (e) {
+      this.log.debug({ err: e }, 'the request id could not be sent back');
+    }
   }
 
   /**
@@ -293,7 +319,7 @@ class CallGuard {
     const call = sessionAuth(grpcCall);
     Object.assign(this.note, need.note);
     this.who = callerOf(call, this.access);
-    const base = authorize(this.gate, call, this.access, this.method, this.abort.signal);
+    const base = authorize(this.gate, call, this.access, this.method, this.abort.signal, this.requestId);
     this.log = base.log;
     const partner = base.partner;
     const enforcer = partner ? this.gate.agreements : undefined;

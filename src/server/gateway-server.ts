@@ -70,7 +70,10 @@ export class GatewayServer {
     }
     const listenersClosed = Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     await new Promise<void>((resolve) => {
-      const force = setTimeout(() => this.grpc.forceShutdown(), DRAIN_MS);
+      const force = setTimeout(() => {
+        this.log.warn({ timeoutMs: DRAIN_MS }, 'calls still running after the drain were cut (CANCELLED / UNAVAILABLE for their callers)');
+        this.grpc.forceShutdown();
+      }, DRAIN_MS);
       this.grpc.tryShutdown(() => (clearTimeout(force), resolve()));
     });
     this.connections.closeAll();

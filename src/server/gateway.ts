@@ -42,11 +42,12 @@ import { pushWireDefinition } from '../sync/push-wire.js';
 import { TrustDirectory } from '../trust/trust-directory.js';
 import { readTrustSources } from '../trust/trust-sources.js';
 import { loadCalendar } from '../calendar/load-calendar.js';
-import { shanghaiDate } from '../core/lifecycle/publicity.js';
 import { TimelinessMeter } from '../obs/timeliness-meter.js';
+import { registerGatewayMetrics } from '../obs/gateway-metrics.js';
 import { CallMetrics } from '../obs/call-metrics.js';
 import { Closers } from './closers.js';
 import { HealthWatch } from './health-watch.js';
+import { addReflection } from './reflection.js';
 import { CutOffCloser } from './cut-off-closer.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { GatewayServer } from './gateway-server.js';
@@ -111,6 +112,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     // /metrics, certificate and CRL expiry, our CRL re-issued before its nextUpdate.
     const expiryWatch = await startExpiryWatch({ config, store, metrics, clock, log, checkMs: opts.expiryCheckMs });
     closers.push(() => expiryWatch.stop());
+    // Records received, sync lag, backlogs, the store pool (read when scraped), and timeliness at this platform.
+    const meters = registerGatewayMetrics({ config, store, metrics, clock, log, timeliness });
 
     // The parts, wired but not started yet.
     const trustPaths = { ca: config.tls.ca, cert: config.tls.cert, key: config.tls.key, ...(config.tls.crl ? { crl: config.tls.crl } : {}) };
@@ -175,7 +178,7 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     closers.push(() => upstream.stop());
     const objectionsIn = partnerObjectionHandlers({ config, store, clock, notify: () => upstream.notify(), notifyOutbox: () => senders.notify() });
     server.grpc.addService(withSafeDeserializers({ ...FederationService, pushRecords: pushWireDefinition, recognize: recognizeWireDefinition }), {
-      pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons, (partner, records) => timeliness.observe(partner, records, shanghaiDate(clock.now().getTime()))), {
+      pushRecords: bidi(gate, 'partner', 'PushRecords', pushRecordsHandler(store, persons, meters.pushReceived), {
         direction: 'push',
       }),
       queryRecords: unary(gate, 'partner', 'QueryRecords', queryRecordsHandler({ config, store, persons }), {
@@ -195,6 +198,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     // grpc.health.v1.Health on the same mTLS port: the store and our certificate, NOT_SERVING once stopping.
     const health = new HealthWatch({ store, certFile: config.tls.cert, clock, log, ...(opts.healthCheckMs ? { intervalMs: opts.healthCheckMs } : {}) });
     health.addTo(server.grpc);
+    // Server reflection (grpcurl), behind the same mTLS handshake; server.reflection: false leaves it out.
+    if (config.server.reflection) addReflection(server.grpc);
     await health.start();
     closers.push(() => health.draining());
     const port = await server.listen(material.server);
@@ -212,6 +217,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
       clients: feedClients,
       persons,
       log,
+      received: meters.feedReceived,
+      feedState: meters.feedState,
       ...(agreementGate ? { agreementFor: (p: PartnerConfig) => agreementGate.recheck(p, { direction: 'push' }).agreement } : {}),
     });
     closers.push(() => follower.stop());
