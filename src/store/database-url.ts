@@ -18,25 +18,41 @@ export function describeDatabaseUrl(databaseUrl: string): string {
 
 /** Replaces the URL's password (raw and decoded) wherever it appears in `text`. */
 export function redactSecret(text: string, databaseUrl: string): string {
-  const password = parseUrl(databaseUrl)?.password;
-  if (!password) return text;
+  const url = parseUrl(databaseUrl);
+  // In the user part or as libpq's ?password= parameter.
+  const passwords = [url?.password, url?.searchParams.get('password')].filter((p): p is string => Boolean(p));
   let out = text;
-  for (const secret of new Set([password, safeDecode(password)])) {
-    if (secret) out = out.split(secret).join('***');
+  for (const password of passwords) {
+    for (const secret of new Set([password, safeDecode(password)])) {
+      if (secret) out = out.split(secret).join('***');
+    }
   }
   return out;
 }
 
 /** WHATWG URL, also for libpq's empty-host form `postgres://user@/db?host=/socket/dir`. */
 function parseUrl(databaseUrl: string): URL | undefined {
-  for (const candidate of [databaseUrl, databaseUrl.replace('@/', '@localhost/')]) {
-    try {
-      return new URL(candidate);
-    } catch {
-      // try the next form
-    }
+  return parseDatabaseUrl(databaseUrl)?.url;
+}
+
+/**
+ * The URL parsed as this module reads it. `emptyHost` is true for libpq's
+ * form without a host (`postgres://user@/db…`), which WHATWG URL refuses and
+ * which is parsed with `localhost` in its place: whoever writes such a URL
+ * back must leave the host empty again (libpq then uses its socket).
+ */
+export function parseDatabaseUrl(databaseUrl: string): { url: URL; emptyHost: boolean } | undefined {
+  try {
+    return { url: new URL(databaseUrl), emptyHost: false };
+  } catch {
+    // libpq's empty-host form?
   }
-  return undefined;
+  if (!databaseUrl.includes('@/')) return undefined;
+  try {
+    return { url: new URL(databaseUrl.replace('@/', '@localhost/')), emptyHost: true };
+  } catch {
+    return undefined;
+  }
 }
 
 function safeDecode(s: string): string {

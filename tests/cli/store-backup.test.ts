@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { CreditRecord } from '../../src/gen/credfed/v1/record.js';
@@ -209,6 +211,48 @@ describe(`credfed store backup|restore (${BACKEND} store)`, { timeout: 180_000 }
     const restored = await stateOf(target);
     expect(restored.records).toEqual(atBackup.records);
     expect(restored.outbox).toBe(atBackup.outbox);
+  });
+
+  it.skipIf(BACKEND !== 'embedded')('refuses, even with --force, a data directory that holds other files and is not a store', async () => {
+    const parent = path.join(tmp, 'not-a-store');
+    fs.mkdirSync(path.join(parent, 'keep', 'deeper'), { recursive: true });
+    fs.writeFileSync(path.join(parent, 'notes.txt'), 'not a store');
+    fs.writeFileSync(path.join(parent, 'keep', 'deeper', 'file'), 'x');
+    const run = await credfed(['store', 'restore', '--config', writeConfig('not-a-store', { dataDir: parent }), '--from', backupFile, '--force']);
+    expectRefused(run, 'STORE_NOT_EMPTY');
+    expect(run.stderr).toContain(parent);
+    expect(run.stderr).toContain('not a credfed store');
+    expect(fs.readdirSync(parent).sort()).toEqual(['keep', 'notes.txt']);
+    expect(fs.readFileSync(path.join(parent, 'keep', 'deeper', 'file'), 'utf8')).toBe('x');
+    expect(fs.readdirSync(tmp).filter((e) => /^not-a-store\.(replaced|restoring)-/.test(e))).toEqual([]);
+  });
+
+  it.skipIf(BACKEND !== 'postgres')('reports psql\'s error when the role may not replace the schema, and changes nothing', async () => {
+    const target = await newStore();
+    const role = `credfed_norights_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: target.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'n0-rights-pw'`);
+      // it may read the tables (the emptiness check passes) but not drop the schema it does not own
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+      const url = new URL(target.databaseUrl!);
+      url.username = role;
+      url.password = '';
+      url.searchParams.set('password', 'n0-rights-pw');
+      const run = await credfed(['store', 'restore', '--config', writeConfig('no-rights', { databaseUrl: url.toString() }), '--from', backupFile]);
+      expectRefused(run, 'STORE_UNAVAILABLE');
+      expect(run.stderr).toContain('psql failed');
+      expect(run.stderr).toMatch(/must be owner of schema public/);
+      expect(run.stderr).not.toContain('pg_restore cannot read');
+      expect(run.stderr).not.toContain('n0-rights-pw');
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM records`);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}`).catch(() => {});
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
+      await admin.end();
+    }
   });
 
   it(BACKEND === 'embedded' ? 'refuses to back up or restore an embedded store a running process holds' : 'backs up a PostgreSQL store while it is in use', async () => {

@@ -25,14 +25,29 @@ export async function digestPayload(source: PayloadSource): Promise<{ bytes: num
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** Writes header + payload to `out` atomically (temporary file, fsync, rename), mode 0600. */
+/** A hidden temporary sibling of `out` (same directory, so same file system as the final rename). */
+export function tempSiblingOf(out: string, suffix: string): string {
+  return path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(4).toString('hex')}.${suffix}`);
+}
+
+/** Writes all of `bytes` (one writeSync may write fewer bytes than asked). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/**
+ * Writes header + payload to `out` atomically (temporary file, fsync, the
+ * whole file checked as a restore checks it, rename), mode 0600.
+ */
 export async function writeBackupFile(out: string, manifest: BackupManifest, source: PayloadSource): Promise<void> {
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempSiblingOf(out, 'tmp');
+  const untrack = removeOnSignal(tmp);
   try {
     const fd = fs.openSync(tmp, 'wx', 0o600);
     try {
-      fs.writeSync(fd, encodeHeader(manifest));
-      if ('bytes' in source) fs.writeSync(fd, source.bytes);
+      writeAll(fd, encodeHeader(manifest));
+      if ('bytes' in source) writeAll(fd, source.bytes);
     } finally {
       fs.closeSync(fd);
     }
@@ -43,11 +58,38 @@ export async function writeBackupFile(out: string, manifest: BackupManifest, sou
     } finally {
       fs.closeSync(fd2);
     }
+    await checkBackupFile(tmp);
     fs.renameSync(tmp, out);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw new CredfedError('STORE_UNAVAILABLE', `cannot write the backup ${out}: ${(err as Error).message}`);
+  } finally {
+    untrack();
   }
+}
+
+const tempPaths = new Set<string>();
+
+function removeTempsAndExit(signal: NodeJS.Signals): void {
+  for (const p of tempPaths) fs.rmSync(p, { recursive: true, force: true });
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/**
+ * Removes `p` (file or directory) if the process gets SIGINT or SIGTERM
+ * before the returned function is called, then exits 130 or 143.
+ */
+export function removeOnSignal(p: string): () => void {
+  if (tempPaths.size === 0) {
+    process.on('SIGINT', removeTempsAndExit);
+    process.on('SIGTERM', removeTempsAndExit);
+  }
+  tempPaths.add(p);
+  return () => {
+    if (!tempPaths.delete(p) || tempPaths.size > 0) return;
+    process.off('SIGINT', removeTempsAndExit);
+    process.off('SIGTERM', removeTempsAndExit);
+  };
 }
 
 /** A checked backup file: its manifest and where its payload lies. */
@@ -94,7 +136,7 @@ export async function checkBackupFile(file: string): Promise<CheckedBackup> {
 }
 
 /** The payload in memory (the embedded store's tarball). */
-export function readPayload(backup: CheckedBackup): Buffer {
+export function readPayload(backup: CheckedBackup): Buffer<ArrayBuffer> {
   const out = Buffer.alloc(backup.manifest.payload.bytes);
   const fd = fs.openSync(backup.file, 'r');
   try {
@@ -113,13 +155,32 @@ export function readPayload(backup: CheckedBackup): Buffer {
   return out;
 }
 
-/** Copies the payload to `dest` (pg_restore's input), checking it once more on the way. */
-export async function extractPayload(backup: CheckedBackup, dest: string): Promise<void> {
+/**
+ * The payload as a stream (pg_restore's input), checked once more on the way:
+ * `complete()` tells, once the stream has closed, whether all of it was read
+ * and whether it still matches its SHA-256 (undefined when the reader stopped
+ * before the end).
+ */
+export function payloadStream(backup: CheckedBackup): { stream: fs.ReadStream; complete(): Promise<boolean | undefined> } {
   const hash = createHash('sha256');
-  const input = fs.createReadStream(backup.file, { start: backup.payloadOffset });
-  input.on('data', (chunk) => hash.update(chunk as Buffer));
-  await pipeline(input, fs.createWriteStream(dest, { mode: 0o600 }));
-  if (hash.digest('hex') !== backup.manifest.payload.sha256) {
-    throw new CredfedError('BACKUP_INVALID', `${backup.file}: changed while it was read`);
-  }
+  let bytes = 0;
+  const stream = fs.createReadStream(backup.file, { start: backup.payloadOffset });
+  stream.on('data', (chunk) => {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  });
+  let ended = false;
+  stream.on('end', () => (ended = true));
+  const closed = new Promise<void>((resolve) => {
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  return {
+    stream,
+    async complete() {
+      await closed;
+      if (!ended) return undefined;
+      return bytes === backup.manifest.payload.bytes && hash.digest('hex') === backup.manifest.payload.sha256;
+    },
+  };
 }

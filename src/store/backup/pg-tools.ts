@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CredfedError } from '../../core/errors.js';
-import { redactSecret } from '../database-url.js';
+import { describeDatabaseUrl, parseDatabaseUrl, redactSecret } from '../database-url.js';
 
 export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
@@ -79,18 +79,39 @@ export function findPgTool(tool: PgTool, minMajor: number, preferred = minMajor)
   );
 }
 
-/** The URL without its password, and the password for PGPASSWORD. */
+/**
+ * The URL without its password — neither in the user info nor in a
+ * `password` query parameter — for the tools' command line, and the password
+ * for PGPASSWORD (the query parameter's when both are given: libpq lets it
+ * win). Parsed as ../database-url.ts parses it; a URL it cannot parse is
+ * refused (CONFIG_INVALID) rather than put on a command line `ps` shows.
+ */
 export function splitPassword(databaseUrl: string): { url: string; password?: string } {
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    return { url: databaseUrl }; // libpq's other forms: passed as they are
+  const parsed = parseDatabaseUrl(databaseUrl);
+  if (!parsed) {
+    throw new CredfedError(
+      'CONFIG_INVALID',
+      `store.databaseUrl is not a URL the backup can pass to the PostgreSQL client programs without showing its password (${describeDatabaseUrl(databaseUrl)}); write it as postgres://user@host:port/database, with the password in the URL or in PGPASSWORD`,
+    );
   }
-  if (!url.password) return { url: databaseUrl };
-  const password = decodeURIComponent(url.password);
+  const { url, emptyHost } = parsed;
+  const inQuery = url.searchParams.get('password');
+  const inUserinfo = url.password ? safeDecode(url.password) : undefined;
+  if (inQuery === null && inUserinfo === undefined) return { url: databaseUrl };
   url.password = '';
-  return { url: url.toString(), password };
+  if (inQuery !== null) url.searchParams.delete('password');
+  const text = emptyHost
+    ? `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.pathname}${url.search}${url.hash}`
+    : url.toString();
+  return { url: text, password: inQuery ?? inUserinfo };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The environment of a client program: ours, with PGPASSWORD when the URL has a password. */

@@ -9,21 +9,27 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { CredfedError, isCredfedError } from '../../core/errors.js';
 import { describeDatabaseUrl, redactSecret } from '../database-url.js';
-import { extractPayload, type CheckedBackup } from './backup-file.js';
+import { payloadStream, removeOnSignal, tempSiblingOf, type CheckedBackup } from './backup-file.js';
 import type { BackupProgress, RestoreResult, StoreSnapshot } from './backup-types.js';
 import { findPgTool, runPgTool, splitPassword, toolEnv, type FoundTool } from './pg-tools.js';
 import { RENEW_FEED_SQL, hasSchema, rowCounts, schemaLevel, tablesWithData, type RunSql } from './store-contents.js';
 
-/** Dumps the database `databaseUrl` names into a temporary file (removed by `cleanup`). */
-export async function dumpPostgresStore(databaseUrl: string, progress: BackupProgress): Promise<StoreSnapshot & { cleanup(): void }> {
+/**
+ * Dumps the database `databaseUrl` names into a hidden temporary sibling of
+ * `out` (the backup's own directory, not /tmp, which may be small), removed
+ * by `cleanup` or on SIGINT/SIGTERM.
+ */
+export async function dumpPostgresStore(databaseUrl: string, out: string, progress: BackupProgress): Promise<StoreSnapshot & { cleanup(): void }> {
   const where = describeDatabaseUrl(databaseUrl);
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-pgdump-'));
-  const cleanup = () => fs.rmSync(tmpDir, { recursive: true, force: true });
+  const file = tempSiblingOf(out, 'pgdump');
+  const untrack = removeOnSignal(file);
+  const cleanup = () => {
+    fs.rmSync(file, { force: true });
+    untrack();
+  };
   try {
     return await withClient(databaseUrl, async (client, sql) => {
       const serverMajor = await serverMajorOf(sql);
@@ -34,7 +40,11 @@ export async function dumpPostgresStore(databaseUrl: string, progress: BackupPro
       const schemaVersion = await schemaLevel(sql);
       const counts = await rowCounts(sql);
       const version = String((await sql('SHOW server_version')).rows[0]!.server_version);
-      const file = path.join(tmpDir, 'store.pgdump');
+      try {
+        fs.closeSync(fs.openSync(file, 'wx', 0o600)); // pg_dump writes into it, keeping the mode
+      } catch (err) {
+        throw new CredfedError('STORE_UNAVAILABLE', `cannot write the backup's temporary file ${file}: ${(err as Error).message}`);
+      }
       progress(`dumping ${where} with ${pgDump.path} (${pgDump.version}), ${counts.records ?? 0} records`);
       await runPgTool(pgDump, ['--format=custom', `--snapshot=${snapshot}`, `--file=${file}`, `--dbname=${splitPassword(databaseUrl).url}`], databaseUrl);
       await client.query('COMMIT');
@@ -69,19 +79,12 @@ export async function restorePostgresStore(databaseUrl: string, backup: CheckedB
   const dumpMajor = Number((backup.manifest.source.pgDump ?? '').split('.')[0]) || serverMajor;
   const pgRestore = findPgTool('pg_restore', dumpMajor, Math.max(dumpMajor, serverMajor));
   const psql = findPgTool('psql', serverMajor, pgRestore.major);
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-pgrestore-'));
-  try {
-    const archive = path.join(tmpDir, 'store.pgdump');
-    await extractPayload(backup, archive);
-    progress(`restoring into ${where} with ${pgRestore.path} (${pgRestore.version}) in one transaction`);
-    // Everything the archive holds lives in schema public: dropping it first
-    // also removes tables of migrations newer than the backup.
-    const prelude = `BEGIN;\n${schemaPresent ? 'DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\nGRANT USAGE ON SCHEMA public TO PUBLIC;\n' : ''}`;
-    const postlude = `${countChecks(backup.manifest.counts)}${RENEW_FEED_ID}COMMIT;\n`;
-    await restoreInOneTransaction(pgRestore, psql, archive, databaseUrl, prelude, postlude);
-  } finally {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
-  }
+  progress(`restoring into ${where} with ${pgRestore.path} (${pgRestore.version}) in one transaction`);
+  // Everything the archive holds lives in schema public: dropping it first
+  // also removes tables of migrations newer than the backup.
+  const prelude = `BEGIN;\n${schemaPresent ? 'DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\nGRANT USAGE ON SCHEMA public TO PUBLIC;\n' : ''}`;
+  const postlude = `${countChecks(backup.manifest.counts)}${RENEW_FEED_ID}COMMIT;\n`;
+  await restoreInOneTransaction(pgRestore, psql, backup, databaseUrl, prelude, postlude);
   const after = await withClient(databaseUrl, async (_client, sql) => ({
     counts: await rowCounts(sql),
     feedId: (await sql(`SELECT feed_id::text AS f FROM feed_horizon`).catch(() => ({ rows: [] }))).rows[0]?.f as string | undefined,
@@ -110,43 +113,80 @@ END $$;\n`)
 }
 
 /**
- * pg_restore (archive → SQL) piped into psql between `prelude` and
- * `postlude`. The postlude (with COMMIT) is sent only after pg_restore ended
- * well; psql stops at the first error (ON_ERROR_STOP) and its session ends
- * with the transaction open, which rolls it back.
+ * The payload streamed into pg_restore (archive → SQL), piped into psql
+ * between `prelude` and `postlude`. The postlude (with COMMIT) is sent only
+ * after pg_restore ended well and the payload still matched its SHA-256;
+ * psql stops at the first error (ON_ERROR_STOP) and its session ends with the
+ * transaction open, which rolls it back. When psql ends first, pg_restore is
+ * stopped and psql's error reported.
  */
-function restoreInOneTransaction(pgRestore: FoundTool, psql: FoundTool, archive: string, databaseUrl: string, prelude: string, postlude: string): Promise<void> {
+function restoreInOneTransaction(pgRestore: FoundTool, psql: FoundTool, backup: CheckedBackup, databaseUrl: string, prelude: string, postlude: string): Promise<void> {
   const env = toolEnv(databaseUrl);
+  const clean = (t: string) => redactSecret(t.trim(), databaseUrl);
   return new Promise((resolve, reject) => {
-    const reader = spawn(pgRestore.path, ['--no-owner', '--no-acl', '--file=-', archive], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const writer = spawn(psql.path, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `--dbname=${splitPassword(databaseUrl).url}`], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    const reader = spawn(pgRestore.path, ['--no-owner', '--no-acl', '--file=-'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const input = payloadStream(backup);
     let readerErr = '';
     let writerErr = '';
+    let readerSpawnError: Error | undefined;
+    let readerCode: number | null | undefined; // undefined while pg_restore runs
+    let readerSignal: NodeJS.Signals | null = null;
+    let payloadIntact: boolean | undefined;
+    let writerSpawnError: Error | undefined;
     reader.stderr!.setEncoding('utf8').on('data', (d: string) => (readerErr += d));
     writer.stderr!.setEncoding('utf8').on('data', (d: string) => (writerErr += d));
     writer.stdin!.on('error', () => {}); // psql stopped early: its exit status tells why
+    reader.stdin!.on('error', () => {}); // pg_restore stopped reading: its exit status tells why
+    input.stream.on('error', (err) => {
+      readerErr += `cannot read ${backup.file}: ${err.message}`;
+      reader.kill();
+    });
     writer.stdin!.write(prelude);
+    input.stream.pipe(reader.stdin!);
     reader.stdout!.pipe(writer.stdin!, { end: false });
-    let readerCode: number | null | undefined;
     reader.on('error', (err) => {
-      readerCode = -1;
-      readerErr += err.message;
-      writer.stdin!.end();
+      readerSpawnError = err;
+      writer.stdin!.end(); // no COMMIT: psql's session ends and rolls back
     });
-    reader.on('close', (code) => {
-      readerCode ??= code;
-      if (code === 0) writer.stdin!.end(postlude);
-      else writer.stdin!.end(); // no COMMIT: psql's session ends and rolls back
+    reader.on('close', (code, signal) => {
+      readerCode = code;
+      readerSignal = signal;
+      if (code !== 0 || readerSpawnError) {
+        input.stream.destroy();
+        writer.stdin!.end();
+        return;
+      }
+      void input.complete().then((intact) => {
+        payloadIntact = intact;
+        // pg_restore ended well without reading to the end: the file was checked whole before
+        if (intact === false) writer.stdin!.end();
+        else writer.stdin!.end(postlude);
+      });
     });
-    writer.on('error', (err) => reject(new CredfedError('BACKUP_TOOL_MISSING', `cannot run ${psql.path}: ${err.message}`)));
-    writer.on('close', (code) => {
-      const clean = (t: string) => redactSecret(t.trim(), databaseUrl);
-      if (readerCode !== 0) {
-        reject(new CredfedError('BACKUP_INVALID', `pg_restore cannot read the archive (exit ${readerCode}): ${clean(readerErr)}; nothing was restored`));
+    writer.on('error', (err) => {
+      writerSpawnError = err;
+    });
+    writer.on('close', (code, signal) => {
+      const readerRunning = readerCode === undefined && !readerSpawnError;
+      if (readerRunning) {
+        reader.kill();
+        input.stream.destroy();
+      }
+      const psqlExit = signal ?? `exit ${code}`;
+      if (writerSpawnError) {
+        reject(new CredfedError('BACKUP_TOOL_MISSING', `cannot run ${psql.path}: ${writerSpawnError.message}; nothing was restored`));
       } else if (code !== 0 && writerErr.includes('credfed: the restored table')) {
         reject(new CredfedError('BACKUP_INVALID', `the restored store differs from the backup, the restore was rolled back: ${clean(writerErr)}`));
-      } else if (code !== 0) {
-        reject(new CredfedError('STORE_UNAVAILABLE', `the restore failed and was rolled back (psql exit ${code}): ${clean(writerErr)}`));
+      } else if (code !== 0 || readerRunning) {
+        const why = code !== 0 ? psqlExit : 'ended before pg_restore finished';
+        reject(new CredfedError('STORE_UNAVAILABLE', `psql failed (${why}), the restore was rolled back: ${clean(writerErr) || '(no message)'}`));
+      } else if (readerSpawnError) {
+        reject(new CredfedError('BACKUP_TOOL_MISSING', `cannot run ${pgRestore.path}: ${readerSpawnError.message}; nothing was restored`));
+      } else if (readerCode !== 0) {
+        reject(new CredfedError('BACKUP_INVALID', `pg_restore cannot read the archive (${readerSignal ?? `exit ${readerCode}`}): ${clean(readerErr)}; nothing was restored`));
+      } else if (payloadIntact === false) {
+        reject(new CredfedError('BACKUP_INVALID', `${backup.file}: changed while it was read; nothing was restored`));
       } else {
         resolve();
       }

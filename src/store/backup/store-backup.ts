@@ -29,7 +29,7 @@ export function backendOf(node: BackupNode): BackupBackend {
 export async function backupStore(node: BackupNode, opts: { out: string; credfedVersion: string; now: Date; progress: BackupProgress }): Promise<BackupManifest> {
   const backend = backendOf(node);
   const snapshot =
-    backend === 'postgres' ? await dumpPostgresStore(node.store.databaseUrl!, opts.progress) : { ...(await dumpEmbeddedStore(node.store.dataDir!, opts.progress)), cleanup: () => {} };
+    backend === 'postgres' ? await dumpPostgresStore(node.store.databaseUrl!, opts.out, opts.progress) : { ...(await dumpEmbeddedStore(node.store.dataDir!, opts.progress)), cleanup: () => {} };
   try {
     const manifest: BackupManifest = {
       credfedVersion: opts.credfedVersion,

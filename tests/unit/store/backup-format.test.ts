@@ -65,4 +65,27 @@ describe('PostgreSQL client programs', () => {
     expect(splitPassword('postgres://credfed:s%40cret@db:5432/credfed')).toEqual({ url: 'postgres://credfed@db:5432/credfed', password: 's@cret' });
     expect(splitPassword('postgres://credfed@db/credfed')).toEqual({ url: 'postgres://credfed@db/credfed' });
   });
+
+  it('takes the password out of libpq\'s socket form, keeping the host empty', () => {
+    const split = splitPassword('postgres://credfed:s3cret@/credfed?host=/run/postgresql');
+    expect(split.password).toBe('s3cret');
+    expect(split.url).not.toContain('s3cret');
+    expect(split.url).toMatch(/^postgres:\/\/credfed@\/credfed\?host=/);
+    expect(new URL(split.url.replace('@/', '@x/')).searchParams.get('host')).toBe('/run/postgresql');
+  });
+
+  it('takes the password out of a password query parameter', () => {
+    for (const url of ['postgres://credfed@db:5432/credfed?password=s3cret&sslmode=require', 'postgres://credfed@/credfed?host=/run/postgresql&password=s3cret']) {
+      const split = splitPassword(url);
+      expect(split.password).toBe('s3cret');
+      expect(split.url).not.toContain('s3cret');
+      expect(split.url).not.toContain('password');
+    }
+    expect(splitPassword('postgres://credfed@db/credfed?sslmode=require&password=s3cret').url).toBe('postgres://credfed@db/credfed?sslmode=require');
+  });
+
+  it('refuses a URL it cannot parse rather than pass it on', () => {
+    expect(() => splitPassword('host=db password=s3cret')).toThrow(/CONFIG_INVALID|not a URL/);
+    expect(() => splitPassword('postgres://u:s3cret@[bad/db')).toThrow();
+  });
 });

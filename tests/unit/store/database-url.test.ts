@@ -20,6 +20,11 @@ describe('redactSecret', () => {
     expect(redactSecret('failed for p%40ss and p@ss', url)).toBe('failed for *** and ***');
   });
 
+  it('removes a password given as ?password=, also in the socket form', () => {
+    expect(redactSecret('auth failed: s3cret', 'postgres://u@h/db?password=s3cret')).toBe('auth failed: ***');
+    expect(redactSecret('auth failed: s3cret', 'postgres://u@/db?host=/run/postgresql&password=s3cret')).toBe('auth failed: ***');
+  });
+
   it('leaves text alone when there is no password', () => {
     expect(redactSecret('connect ECONNREFUSED', 'postgres://u@h/db')).toBe('connect ECONNREFUSED');
   });
