@@ -99,7 +99,7 @@ export class UpstreamSender {
 
   /** Sends one item and settles it; returns why the partner could not be reached (its other items wait too). */
   private async send(item: UpstreamItem): Promise<string | undefined> {
-    const where = { partner: item.partnerId, kind: item.kind, id: item.messageId };
+    const where = { partner: item.partnerId, kind: item.kind, messageId: item.messageId };
     try {
       await this.deliver(item);
       await ackUpstream(this.parts.store, item);

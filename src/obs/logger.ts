@@ -10,13 +10,13 @@ import { CredfedError } from '../core/errors.js';
  */
 export const LOG_FIELDS: ReadonlySet<string> = new Set([
   // who and which call
-  'node', 'partner', 'method', 'requestId', 'feedOf',
+  'node', 'partner', 'method', 'requestId', 'feedOf', 'messageId', 'metric',
   // outcomes
   'code', 'reason', 'why', 'status', 'err', 'durationMs', 'count', 'accepted', 'unchanged', 'rejected', 'kind', 'field', 'recordId',
   // sync and feeds
   'seq', 'throughSeq', 'lastSeq', 'window', 'attempt', 'delayMs', 'resumed', 'watched',
   // process and store
-  'backend', 'listen', 'endpoint', 'file', 'version', 'pid', 'years', 'timeoutMs', 'signal',
+  'backend', 'listen', 'endpoint', 'file', 'version', 'versions', 'pid', 'years', 'timeoutMs', 'signal',
   // certificate and CRL expiry (expiry-monitor.ts, crl-keeper.ts)
   'role', 'subject', 'serial', 'notAfter', 'daysLeft', 'threshold', 'issuer', 'nextUpdate', 'hoursLeft', 'crlNumber',
 ]);

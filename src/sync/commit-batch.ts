@@ -55,7 +55,7 @@ function checkItem(partner: PartnerConfig, item: IncomingRecord, persons: Person
   const checked = checkRecord(partner, item, persons, agreement);
   if (!checked.rejection || !item.record) return checked;
   const { originId, category } = item.record;
-  return { ...checked, sent: { originId, ...(category in RecordCategory && category !== 0 ? { category } : {}) } };
+  return { ...checked, sent: { originId, ...(category > 0 && category in RecordCategory ? { category } : {}) } };
 }
 
 function checkRecord(partner: PartnerConfig, { seq, record, payload }: IncomingRecord, persons: PersonsProtection, agreement: Agreement | undefined): CheckedItem {

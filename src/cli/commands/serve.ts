@@ -56,12 +56,11 @@ EXAMPLES
       // Something did not close in time (a stuck store, a hung sender): exiting closes every socket it held.
       log.error({ timeoutMs: config.server.shutdownTimeoutMs }, 'gateway stopped: stopping did not finish within server.shutdownTimeoutMs, what was still open (connections, store, senders) is cut');
     } else if (outcome !== 'stopped') {
-      log.error({ err: outcome.failed }, 'gateway stopped: a part failed to close, the parts after it were not closed');
+      log.error({ err: outcome.failed }, 'gateway stopped: a part failed to close (the other parts were closed)');
     }
     await flushed(log);
-    if (outcome === 'stopped') return EXIT.OK;
-    // Handles may still be open: leave now.
-    process.exit(outcome === 'timeout' ? EXIT.OK : EXIT.FAILED);
+    // Leave now, whatever handle may still be open (a stop must not hang after "gateway stopped").
+    process.exit(typeof outcome === 'object' ? EXIT.FAILED : EXIT.OK);
   },
 };
 

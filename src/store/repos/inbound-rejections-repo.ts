@@ -17,9 +17,10 @@ export interface InboundRejectionRow {
 }
 
 /**
- * Stores `rows` as rejections received from `partnerId` now. A sequence
- * already stored (a stream the sender restarted from an earlier point) is
- * replaced: the table keeps the latest outcome of each sequence.
+ * Stores `rows` as rejections received from `partnerId` now. They are
+ * written with the inbound cursor, for sequences after it, so a sequence is
+ * not normally stored twice; should one be, the first refusal stays where it
+ * is (a month already reported does not change).
  */
 export async function insertInboundRejections(tx: Queryable, partnerId: string, rows: readonly InboundRejectionRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -27,9 +28,7 @@ export async function insertInboundRejections(tx: Queryable, partnerId: string, 
     `INSERT INTO inbound_rejections (partner_id, seq, origin_id, record_id, category, reason, field)
      SELECT $1, s, o, r, c, re, f
        FROM unnest($2::bigint[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[]) AS u(s, o, r, c, re, f)
-     ON CONFLICT (partner_id, seq) DO UPDATE
-       SET origin_id = EXCLUDED.origin_id, record_id = EXCLUDED.record_id, category = EXCLUDED.category,
-           reason = EXCLUDED.reason, field = EXCLUDED.field, received_at = EXCLUDED.received_at`,
+     ON CONFLICT (partner_id, seq) DO NOTHING`,
     [
       partnerId,
       rows.map((r) => r.seq),

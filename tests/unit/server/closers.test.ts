@@ -19,6 +19,19 @@ describe('Closers', () => {
     expect(ran).toHaveLength(3);
   });
 
+  it('a closer that throws does not stop the ones after it; its error comes out at the end', async () => {
+    const closers = new Closers();
+    const ran: string[] = [];
+    const failure = new Error('sender stuck');
+    closers.push(() => ran.push('store'));
+    closers.push(() => {
+      throw failure;
+    });
+    closers.push(() => ran.push('health'));
+    await expect(closers.closeAll()).rejects.toBe(failure);
+    expect(ran).toEqual(['health', 'store']);
+  });
+
   it('a failed start-up runs the closers registered so far and rethrows', async () => {
     const closers = new Closers();
     const ran: string[] = [];
