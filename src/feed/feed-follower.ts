@@ -13,18 +13,26 @@
  * The records received are stored, not forwarded; a repair or revocation
  * that arrives changes this node's own verdicts at once, and the records
  * state of the subject, so verdicts it cached from partners are asked again.
+ *
+ * Metrics: each committed batch is reported with whether it came from a full
+ * pull (FEED_EVENT_KIND_SNAPSHOT: records the partner held, counted apart and
+ * never judged for timeliness) or from the feed's events; and how far behind
+ * the feed this node is — from the partner's stored time (stored_at) of the
+ * oldest event delivered and not yet stored, 0 once caught up with nothing
+ * waiting.
  */
 import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { NodeConfig, PartnerConfig } from '../config/node-config.js';
 import type { Agreement } from '../core/agreements/agreement.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { CredfedError } from '../core/errors.js';
-import type { SubscribeResponse } from '../gen/credfed/v1/feed.js';
+import { FeedEventKind, type SubscribeResponse } from '../gen/credfed/v1/feed.js';
 import type { CreditRecord } from '../gen/credfed/v1/record.js';
 import { reasonOf as grpcReasonOf } from '../grpc/to-grpc-error.js';
 import type { Logger } from '../obs/logger.js';
 import type { ReceivedRecords } from '../obs/records-meter.js';
-import type { FeedState } from '../obs/subscription-backlog.js';
+import type { FeedState, FeedStateHook } from '../obs/subscription-backlog.js';
 import type { PartnerDirectory } from '../partners/partner-directory.js';
 import type { PersonsProtection } from '../persons/persons-protection.js';
 import type { PartnerClients } from '../recognition/partner-clients.js';
@@ -54,8 +62,19 @@ export interface FollowerParts {
   readonly log: Logger;
   /** Hears each stored batch, after its commit (the records and timeliness meters). */
   readonly received?: ReceivedRecords;
-  /** Hears whether this node is caught up with each partner's feed, behind it, or leaving it to another replica. */
-  readonly feedState?: (partnerId: string, state: FeedState) => void;
+  /** Hears whether this node is caught up with each partner's feed, behind it (since when), or leaving it to another replica. */
+  readonly feedState?: FeedStateHook;
+  /** When an event without stored_at arrived (for the backlog); the system clock by default. */
+  readonly clock?: Clock;
+}
+
+/** A record the stream delivered, not stored yet. */
+interface Delivered {
+  readonly record: CreditRecord;
+  /** Of the full pull (FEED_EVENT_KIND_SNAPSHOT, or sent without a cursor): held by the partner, not a change now. */
+  readonly snapshot: boolean;
+  /** An event's stored time at the partner (when it arrived here, if the event carries none), ms; undefined for snapshot records. */
+  readonly since: number | undefined;
 }
 
 export class FeedFollower {
@@ -102,8 +121,8 @@ class Follow {
     this.running = this.loop();
   }
 
-  private state(state: FeedState): void {
-    this.parts.feedState?.(this.partner.id, state);
+  private state(state: FeedState, since?: number): void {
+    this.parts.feedState?.(this.partner.id, state, since === undefined ? undefined : new Date(since));
   }
 
   async stop(): Promise<void> {
@@ -166,30 +185,47 @@ class Follow {
 
   /** Stores what the stream delivers, a batch per transaction, reading no faster than it stores. */
   private consume(call: grpc.ClientReadableStream<SubscribeResponse>): Promise<number> {
+    const clock = this.parts.clock ?? systemClock;
     let stored = 0;
-    let pending: CreditRecord[] = [];
+    let pending: Delivered[] = [];
+    /** The oldest stored time among the events pending. */
+    let pendingSince: number | undefined;
     let pendingCursor = '';
     let timer: NodeJS.Timeout | undefined;
     let waiting = 0;
     let flushing: Promise<void> = Promise.resolve();
     /** Whether the stream said caught_up: from then on it delivers changes as they are stored. */
     let live = false;
-    /** Record messages received so far: caught up once those are stored and no other came meanwhile. */
-    let arrived = 0;
+    /** The batches being stored, oldest first: their records, and the time the oldest event among them waits from. */
+    const storing: { readonly records: number; readonly since: number | undefined }[] = [];
+    /** The stored time of the newest event this stream stored: this node holds the feed up to it. */
+    let storedThrough: number | undefined;
+    /** Caught up when live with nothing waiting; otherwise behind since the oldest event waiting, or since what is stored. */
+    const report = () => {
+      if (this.stopped) return;
+      const since = storing.find((b) => b.since !== undefined)?.since ?? pendingSince;
+      if (since !== undefined) this.state('behind', since);
+      else if (live && pending.length === 0 && storing.every((b) => b.records === 0)) this.state('caught_up');
+      else this.state('behind', storedThrough);
+    };
     const flush = () => {
       clearTimeout(timer);
       timer = undefined;
       const records = pending;
       const at = pendingCursor;
+      const batch = { records: records.length, since: pendingSince };
       pending = [];
+      pendingSince = undefined;
       pendingCursor = '';
       if (records.length === 0 && at === '') return flushing;
       if (++waiting > MAX_WAITING_FLUSHES) call.pause();
-      const upTo = arrived;
+      storing.push(batch);
       flushing = flushing.then(async () => {
         stored += await this.store(records, at);
+        for (const d of records) if (d.since !== undefined && (storedThrough === undefined || d.since > storedThrough)) storedThrough = d.since;
+        storing.splice(storing.indexOf(batch), 1);
         if (waiting-- > MAX_WAITING_FLUSHES) call.resume();
-        if (live && upTo === arrived && !this.stopped) this.state('caught_up');
+        report();
       });
       flushing.catch(() => call.cancel());
       return flushing;
@@ -197,14 +233,20 @@ class Follow {
     return new Promise<number>((resolve, reject) => {
       call.on('data', (m: SubscribeResponse) => {
         if (m.event?.$case === 'record') {
-          if (m.event.value.record) pending.push(m.event.value.record);
-          arrived++;
-          this.state('behind');
+          const { kind, record, storedAt } = m.event.value;
+          // A full pull sends its records without a cursor (an interrupted pull starts over).
+          const snapshot = kind === FeedEventKind.FEED_EVENT_KIND_SNAPSHOT || m.cursor === '';
+          const since = snapshot ? undefined : storedAt ? storedAt.seconds * 1000 + Math.floor(storedAt.nanos / 1e6) : clock.now().getTime();
+          if (record) {
+            pending.push({ record, snapshot, since });
+            if (since !== undefined && (pendingSince === undefined || since < pendingSince)) pendingSince = since;
+          }
         }
         if (m.cursor !== '') pendingCursor = m.cursor;
         if (m.event?.$case === 'caughtUp') live = true;
         if (pending.length >= FLUSH_RECORDS || m.event?.$case === 'snapshotEnd' || m.event?.$case === 'caughtUp') void flush();
         else timer ??= setTimeout(() => void flush(), FLUSH_MS);
+        report();
       });
       call.on('error', (e) => void flush().then(() => reject(e), reject));
       call.on('end', () => void flush().then(() => resolve(stored), reject));
@@ -212,25 +254,33 @@ class Follow {
   }
 
   /** Stores the records and moves the cursor, in one transaction. */
-  private async store(records: readonly CreditRecord[], cursor: string): Promise<number> {
-    if (records.length === 0) {
+  private async store(delivered: readonly Delivered[], cursor: string): Promise<number> {
+    if (delivered.length === 0) {
       await saveFeedCursor(this.parts.store, this.partner.id, cursor);
       return 0;
     }
     const agreement = this.parts.agreementFor?.(this.partner);
-    const checked = checkBatch(this.partner, records.map((record, i) => ({ seq: i + 1, record })), this.parts.persons, agreement);
+    const checked = checkBatch(this.partner, delivered.map((d, i) => ({ seq: i + 1, record: d.record })), this.parts.persons, agreement);
     for (const item of checked.items) if (item.rejection) this.log.warn({ recordId: item.rejection.recordId, reason: item.rejection.reason, field: item.rejection.field }, 'feed record refused');
-    const valid = checked.items.flatMap((item) => (item.rejection ? [] : [item]));
-    const accepted = await this.parts.store.transaction(async (tx) => {
+    const items = checked.items.map((item, i) => ({ ...item, snapshot: delivered[i]!.snapshot }));
+    const valid = items.flatMap((item) => (item.rejection ? [] : [item]));
+    const outcomes = await this.parts.store.transaction(async (tx) => {
       await insertPersonIdentities(tx, valid.flatMap((v) => v.identities));
-      const outcomes = await applyRecords(tx, valid.map((v) => v.record), { receivedFrom: this.partner.id, assignVersions: false, outboxPartners: [] });
+      const applied = await applyRecords(tx, valid.map((v) => v.record), { receivedFrom: this.partner.id, assignVersions: false, outboxPartners: [] });
       if (cursor !== '') await saveFeedCursor(tx, this.partner.id, cursor);
-      return outcomes.filter((o) => o === 'accepted').length;
+      return applied;
     });
-    // Committed: counted (a batch rolled back is delivered again by the next stream, and counted then).
-    const rejections = checked.items.flatMap((item) => (item.rejection ? [item.rejection] : []));
-    this.parts.received?.(this.partner.id, { received: records.length, accepted, rejections, records: valid.map((v) => v.record) });
-    return accepted;
+    // Committed: counted (a batch rolled back is delivered again by the next stream, and counted then),
+    // a full pull's records apart from the feed's events.
+    for (const snapshot of [true, false]) {
+      const part = items.filter((item) => item.snapshot === snapshot);
+      if (part.length === 0) continue;
+      const accepted = valid.filter((v, i) => v.snapshot === snapshot && outcomes[i] === 'accepted').length;
+      const rejections = part.flatMap((item) => (item.rejection ? [item.rejection] : []));
+      const records = part.flatMap((item) => (item.rejection ? [] : [item.record]));
+      this.parts.received?.(this.partner.id, { received: part.length, accepted, rejections, records, ...(snapshot ? { snapshot } : {}) });
+    }
+    return outcomes.filter((o) => o === 'accepted').length;
   }
 
   /** After a stream failed: forget a cursor the partner no longer serves (next: a full pull); never throws. */

@@ -17,17 +17,17 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { registerPoolGauges } from './pool-gauges.js';
 import { RecordsMeter, type ReceiveChannel, type ReceivedRecords } from './records-meter.js';
-import { SubscriptionBacklog, type FeedState } from './subscription-backlog.js';
+import { SubscriptionBacklog, type FeedStateHook } from './subscription-backlog.js';
 import { registerSyncLagGauges } from './sync-lag-gauges.js';
 import type { TimelinessMeter } from './timeliness-meter.js';
 
 export interface GatewayMetricHooks {
   /** For the push receiver: each committed batch pushed by a partner. */
   readonly pushReceived: ReceivedRecords;
-  /** For the feed follower: each committed batch from a followed feed. */
+  /** For the feed follower: each committed batch from a followed feed (a full pull's records are counted with channel "snapshot"). */
   readonly feedReceived: ReceivedRecords;
-  /** For the feed follower: caught up with a partner's feed, behind it, or following it elsewhere. */
-  readonly feedState: (partnerId: string, state: FeedState) => void;
+  /** For the feed follower: caught up with a partner's feed, behind it (since when), or following it elsewhere. */
+  readonly feedState: FeedStateHook;
 }
 
 export function registerGatewayMetrics(parts: { config: NodeConfig; store: Store; metrics: Metrics; clock: Clock; log: Logger; timeliness: TimelinessMeter }): GatewayMetricHooks {
@@ -40,8 +40,10 @@ export function registerGatewayMetrics(parts: { config: NodeConfig; store: Store
   const received =
     (channel: ReceiveChannel): ReceivedRecords =>
     (partner, batch) => {
+      // A full pull brings records the partner held before: not received now, so no timeliness.
+      if (batch.snapshot) return records.committed(partner, 'snapshot', batch);
       records.committed(partner, channel, batch);
       timeliness.observe(partner, batch.records, shanghaiDate(clock.now().getTime()));
     };
-  return { pushReceived: received('push'), feedReceived: received('feed'), feedState: (partner, state) => feeds.state(partner, state) };
+  return { pushReceived: received('push'), feedReceived: received('feed'), feedState: (partner, state, since) => feeds.state(partner, state, since) };
 }

@@ -6,16 +6,20 @@
  *     credfed_records_accepted_total{partner, channel}          stored as a new record or a newer version
  *     credfed_records_rejected_total{partner, channel, reason}  refused, by RecordRejection.reason
  *
- * channel: "push" (Federation.PushRecords, the partner sends) or "feed" (a
- * change feed this node follows, partners[].subscribe). Received − accepted −
- * rejected is what arrived unchanged (a version already held, or older).
+ * channel: "push" (Federation.PushRecords, the partner sends), "feed" (the
+ * events of a change feed this node follows, partners[].subscribe) or
+ * "snapshot" (the records in force a full pull of such a feed delivers: held
+ * by the partner, not changed now, so counted apart — and again each time a
+ * full pull delivers them, as an interrupted pull starts over). Received −
+ * accepted − rejected is what arrived unchanged (a version already held, or
+ * older).
  */
 import { Counter } from 'prom-client';
 import type { RecordRejection } from '../gen/credfed/v1/federation.js';
 import type { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { Metrics } from './metrics.js';
 
-export type ReceiveChannel = 'push' | 'feed';
+export type ReceiveChannel = 'push' | 'feed' | 'snapshot';
 
 /** What one committed batch from a partner brought. */
 export interface ReceivedBatch {
@@ -26,6 +30,8 @@ export interface ReceivedBatch {
   readonly rejections: readonly Pick<RecordRejection, 'reason'>[];
   /** The records that passed the checks (accepted or unchanged), e.g. for the timeliness meter. */
   readonly records: readonly CreditRecord[];
+  /** Records of a feed's full pull (FEED_EVENT_KIND_SNAPSHOT): counted with channel "snapshot", their timeliness not observed. */
+  readonly snapshot?: boolean;
 }
 
 /** Hears each committed batch of a partner's records. */
@@ -39,19 +45,19 @@ export class RecordsMeter {
   constructor(metrics: Metrics) {
     this.received = new Counter({
       name: 'credfed_records_received_total',
-      help: 'Records received from a partner, counted after their batch committed; channel: push (PushRecords) or feed (a followed change feed)',
+      help: 'Records received from a partner, counted after their batch committed; channel: push (PushRecords), feed (events of a followed change feed) or snapshot (records of its full pull)',
       labelNames: ['partner', 'channel'],
       registers: [metrics],
     });
     this.accepted = new Counter({
       name: 'credfed_records_accepted_total',
-      help: 'Records received from a partner and stored as a new record or a newer version; channel: push or feed',
+      help: 'Records received from a partner and stored as a new record or a newer version; channel: push, feed or snapshot',
       labelNames: ['partner', 'channel'],
       registers: [metrics],
     });
     this.rejected = new Counter({
       name: 'credfed_records_rejected_total',
-      help: 'Records received from a partner and refused, by reason (the RecordRejection reason code); channel: push or feed',
+      help: 'Records received from a partner and refused, by reason (the RecordRejection reason code); channel: push, feed or snapshot',
       labelNames: ['partner', 'channel', 'reason'],
       registers: [metrics],
     });

@@ -1,11 +1,14 @@
 /**
  * How far sync is behind, read from the store when scraped (one query per
  * reading, shared by the gauges it feeds, cached 1 s, never holding a scrape
- * more than 2 s: scrape-reading.ts). At the sender, from its outbox:
+ * more than 2 s, under a statement timeout: scrape-reading.ts). At the
+ * sender, from its outbox, for each partner it pushes to now (partners[].push;
+ * a partner removed or no longer pushed to has no series, whatever its
+ * outbox still holds):
  *
  *     credfed_sync_lag_records{partner}   outbox entries queued for the partner and not yet acknowledged
  *     credfed_sync_lag_seconds{partner}   age of the oldest of them (0 when none)
- *     credfed_outbox_backlog              all unacknowledged outbox entries (the sum of credfed_sync_lag_records)
+ *     credfed_outbox_backlog              their sum (of credfed_sync_lag_records)
  *
  * and at the receiver, from its inbound cursors:
  *
@@ -17,7 +20,7 @@ import { Gauge } from 'prom-client';
 import type { Queryable } from '../store/repos/queryable.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { ScrapeReading, type ScrapeReadingOptions } from './scrape-reading.js';
+import { ScrapeReading, readWithTimeout, type ScrapeReadingOptions, type ScrapeStore } from './scrape-reading.js';
 
 interface Lag {
   readonly partner: string;
@@ -27,8 +30,8 @@ interface Lag {
 
 export interface SyncLagParts {
   readonly metrics: Metrics;
-  readonly store: Queryable;
-  /** The partners this node pushes to: shown at 0 before anything was queued for them. */
+  readonly store: ScrapeStore;
+  /** The partners this node pushes to: the only ones shown, at 0 before anything was queued for them. */
   readonly pushPartners: () => readonly string[];
   readonly log?: Logger;
   readonly reading?: ScrapeReadingOptions;
@@ -37,11 +40,11 @@ export interface SyncLagParts {
 export function registerSyncLagGauges(parts: SyncLagParts): void {
   const { metrics, store } = parts;
   const opts = { log: parts.log, ...parts.reading };
-  const lag = new ScrapeReading('credfed_sync_lag_records', () => readLag(store), [] as readonly Lag[], opts);
+  const lag = new ScrapeReading('credfed_sync_lag_records', () => readWithTimeout(store, readLag), [] as readonly Lag[], opts);
+  /** The push partners' lags (0 for one with no outbox yet). */
   const lags = async (): Promise<Lag[]> => {
-    const read = await lag.get();
-    const known = new Set(read.map((l) => l.partner));
-    return [...read, ...parts.pushPartners().flatMap((partner) => (known.has(partner) ? [] : [{ partner, records: 0, seconds: 0 }]))];
+    const read = new Map((await lag.get()).map((l) => [l.partner, l]));
+    return parts.pushPartners().map((partner) => read.get(partner) ?? { partner, records: 0, seconds: 0 });
   };
   new Gauge({
     name: 'credfed_sync_lag_records',
@@ -67,13 +70,13 @@ export function registerSyncLagGauges(parts: SyncLagParts): void {
   });
   new Gauge({
     name: 'credfed_outbox_backlog',
-    help: 'Outbox entries not yet acknowledged, all partners together (the sum of credfed_sync_lag_records)',
+    help: 'Outbox entries not yet acknowledged, all push partners together (the sum of credfed_sync_lag_records)',
     registers: [metrics],
     async collect() {
-      this.set((await lag.get()).reduce((n, l) => n + l.records, 0));
+      this.set((await lags()).reduce((n, l) => n + l.records, 0));
     },
   });
-  const lastReceived = new ScrapeReading('credfed_sync_last_received_seconds', () => readLastReceived(store), [] as readonly { partner: string; seconds: number }[], opts);
+  const lastReceived = new ScrapeReading('credfed_sync_last_received_seconds', () => readWithTimeout(store, readLastReceived), [] as readonly { partner: string; seconds: number }[], opts);
   new Gauge({
     name: 'credfed_sync_last_received_seconds',
     help: 'Seconds since the last pushed batch from the partner committed (at the receiver; no series before the first)',
@@ -87,7 +90,7 @@ export function registerSyncLagGauges(parts: SyncLagParts): void {
   });
 }
 
-/** Per partner with an outbox: unacknowledged entries (allocated past the acknowledged sequence) and the oldest one's age. */
+/** Per partner with an outbox (including former push partners: left out by the gauges): unacknowledged entries (allocated past the acknowledged sequence) and the oldest one's age. */
 async function readLag(store: Queryable): Promise<Lag[]> {
   const { rows } = await store.query<{ partner_id: string; records: string; seconds: number }>(
     `SELECT s.partner_id, GREATEST(s.last_seq - s.acked_seq, 0)::text AS records,

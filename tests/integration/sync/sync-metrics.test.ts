@@ -5,14 +5,17 @@
 // reason), city-b what the feed delivered (channel "feed", with timeliness);
 // county-a's lag goes up while the city is down and back to 0 once its
 // records are acknowledged; city-b's subscription backlog and propagation
-// backlog follow the city's outage; pool gauges are there; /metrics serves
-// every new name.
+// backlog follow the city's outage; a full pull of the city's feed counts as
+// channel "snapshot" and leaves timeliness alone; pool gauges are there;
+// /metrics serves every new name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileObjectionResponse } from '../../../src/gen/credfed/v1/admin.js';
 import { CreditRecord } from '../../../src/gen/credfed/v1/record.js';
 import { createLogger } from '../../../src/obs/logger.js';
 import { startGateway, type Gateway } from '../../../src/server/gateway.js';
+import { clearFeedCursor, loadFeedCursor } from '../../../src/store/repos/feed-repo.js';
 import { enqueue } from '../../../src/store/repos/outbox-repo.js';
+import { openStore } from '../../../src/store/store.js';
 import { enterprise, recordOf } from '../../helpers/agreement-records.js';
 import { waitFor } from '../../helpers/federation-fixture.js';
 import { newUscc } from '../../helpers/id-codes.js';
@@ -63,6 +66,8 @@ beforeAll(async () => {
         };
     }
   });
+  // city-b's first (empty) full pull done and its cursor stored, so what the city gets later reaches it as feed events.
+  await waitFor(async () => (await sample('city-b', 'credfed_subscription_backlog_seconds', 'partner=city')) === 0, 30_000, 'city-b caught up with the city feed');
   const config = fed.gateway('city').config;
   await fed.stopNode('city');
   await startCity(config);
@@ -132,6 +137,30 @@ describe('sync metrics', () => {
     await waitFor(async () => (await fed.statusAt('city', 'p-1'))?.version === '2', 30_000, 'the disputed version at the city');
     await waitFor(async () => (await sample('city', 'credfed_records_accepted_total', 'partner=county-a,channel=push')) === 2, 15_000, 'both counted');
     expect(await samples('city', 'credfed_records_received_total')).toEqual({ 'partner=county-a,channel=push': 2 });
+  });
+
+  // Regression: a full pull's records (held by the partner for days or years) were counted as feed records
+  // and judged for timeliness as if received today.
+  it('counts the records of a full pull with channel "snapshot", without timeliness', async () => {
+    await waitFor(async () => (await fed.statusAt('city-b', 'l-2')) !== undefined, 30_000, 'l-2 at city-b');
+    // city-b forgets its cursor of the city's feed: restarted, it pulls in full (l-1, p-1, d-1, l-2).
+    await fed.stopNode('city-b');
+    const where = fed.stores.get('city-b')!;
+    const store = await openStore({ ...(where.databaseUrl ? { databaseUrl: where.databaseUrl } : { dataDir: where.dataDir! }), migrationsDir: where.migrationsDir });
+    try {
+      await clearFeedCursor(store, 'city');
+      expect(await loadFeedCursor(store, 'city')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+    await fed.startNode('city-b');
+    await waitFor(async () => (await sample('city-b', 'credfed_records_received_total', 'partner=city,channel=snapshot')) === 4, 30_000, 'the full pull counted at city-b');
+    await waitFor(async () => (await sample('city-b', 'credfed_subscription_backlog_seconds', 'partner=city')) === 0, 15_000, 'city-b caught up after the full pull');
+    expect(await samples('city-b', 'credfed_records_received_total')).toEqual({ 'partner=city,channel=snapshot': 4 });
+    expect(await samples('city-b', 'credfed_records_rejected_total')).toEqual({ 'partner=city,channel=snapshot,reason=CATEGORY_NOT_ALLOWED': 1 });
+    expect(Object.keys(await samples('city-b', 'credfed_records_accepted_total')).every((k) => k === 'partner=city,channel=snapshot')).toBe(true);
+    // Three licences and penalties came with the pull, none of them received now: no timeliness.
+    expect(await samples('city-b', 'credfed_received_timeliness_total')).toEqual({});
   });
 
   it('shows the store pool', async () => {

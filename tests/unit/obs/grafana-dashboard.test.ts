@@ -100,6 +100,12 @@ describe('the Grafana dashboard', () => {
     }
   });
 
+  // Regression: the pool panel summed the replicas' connections (they share the node label) but showed one replica's maximum.
+  it('aggregates the pool connections and the pool maximum alike, per node', () => {
+    const pool = dashboard.panels.find((p) => p.title === 'Database pool')!;
+    expect(pool.targets!.map((t) => t.expr)).toEqual(['sum by (node, state) (credfed_db_pool_connections{node=~"$node"})', 'sum by (node) (credfed_db_pool_max{node=~"$node"})']);
+  });
+
   it('the check fails for a panel naming a metric no gateway exports', () => {
     const broken: Dashboard = { ...dashboard, panels: [...dashboard.panels, { type: 'timeseries', targets: [{ expr: 'rate(credfed_no_such_metric_total[5m])' }] }] };
     expect(unknownMetrics(broken, exported)).toEqual(['credfed_no_such_metric_total']);
