@@ -198,8 +198,8 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
     // grpc.health.v1.Health on the same mTLS port: the store and our certificate, NOT_SERVING once stopping.
     const health = new HealthWatch({ store, certFile: config.tls.cert, clock, log, ...(opts.healthCheckMs ? { intervalMs: opts.healthCheckMs } : {}) });
     health.addTo(server.grpc);
-    // Server reflection (grpcurl), behind the same mTLS handshake; server.reflection: false leaves it out.
-    if (config.server.reflection) addReflection(server.grpc);
+    // Server reflection (grpcurl) when server.reflection is on, behind the same mTLS handshake.
+    if (config.server.reflection) await addReflection(server.grpc);
     await health.start();
     closers.push(() => health.draining());
     const port = await server.listen(material.server);

@@ -5,15 +5,13 @@
  * grpc.health.v1.Health without the .proto files. Like the health service it
  * sits outside the RPC wrapper: the TLS handshake already requires a client
  * certificate this node trusts, and what it tells is the public contract
- * (proto/credfed/v1), never data. `server.reflection: false` leaves it out
- * (callers then get UNIMPLEMENTED).
+ * (proto/credfed/v1), never data. Off by default (`server.reflection`);
+ * callers then get UNIMPLEMENTED. Its modules load only when it is on.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
 /** The repository's proto/ directory (the public contract). */
@@ -33,7 +31,8 @@ export function reflectedFiles(): string[] {
 }
 
 /** Adds the reflection services to `server` (before it listens). */
-export function addReflection(server: Pick<grpc.Server, 'addService'>): void {
+export async function addReflection(server: Pick<grpc.Server, 'addService'>): Promise<void> {
+  const [protoLoader, { ReflectionService }] = await Promise.all([import('@grpc/proto-loader'), import('@grpc/reflection')]);
   const pkg = protoLoader.loadSync(reflectedFiles(), { includeDirs: [PROTO_ROOT, HEALTH_INCLUDE], keepCase: true });
   new ReflectionService(pkg).addToServer(server);
 }

@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('grpc.reflection.v1.ServerReflection', () => {
   it('lists the credfed services and the health service, and resolves the file defining a symbol', async () => {
-    await start({});
+    await start({ CREDFED_REFLECTION: 'true' });
     try {
       const listed = (await ask({ list_services: '' })) as ReflectionAnswer;
       const names = listed.list_services_response!.service.map((s) => s.name);
@@ -120,7 +120,10 @@ describe('grpc.reflection.v1.ServerReflection', () => {
     }
   });
 
-  it('is absent with server.reflection false: UNIMPLEMENTED', async () => {
+  it('is absent by default and with server.reflection false: UNIMPLEMENTED', async () => {
+    await start({});
+    expect(await ask({ list_services: '' })).toEqual({ code: grpc.status.UNIMPLEMENTED });
+    await stop();
     await start({ CREDFED_REFLECTION: 'false' });
     expect(await ask({ list_services: '' })).toEqual({ code: grpc.status.UNIMPLEMENTED });
     await stop();

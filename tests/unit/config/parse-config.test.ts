@@ -46,7 +46,7 @@ describe('parseConfig', () => {
       partners: [],
       limits: DEFAULTS.limits,
       sync: DEFAULTS.sync,
-      server: { reflection: true, shutdownTimeoutMs: 30_000 },
+      server: { reflection: false, shutdownTimeoutMs: 30_000 },
       grpc: DEFAULTS.grpc,
       persons: { pseudonymKeys: [], residentIdStorage: 'encrypted', encryptionKeyFile: undefined, mask: DEFAULTS.persons.mask },
       agreements: [],
