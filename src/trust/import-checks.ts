@@ -45,7 +45,9 @@ export function spkiFingerprint(key: KeyObject): string {
 
 /**
  * Exactly one CA certificate (basicConstraints CA:true; keyUsage, when
- * present, with keyCertSign and cRLSign), valid at `now`, with an RSA key of
+ * present, with keyCertSign and cRLSign), valid at `now` (a notBefore up to
+ * the usual five minutes ahead is clock skew, as for a CRL's thisUpdate: a CA
+ * made a moment ago on a clock slightly ahead is not refused), with an RSA key of
  * at least 2048 bits, an EC key on P-256/P-384/P-521, or Ed25519.
  */
 export function checkForeignCa(pem: string, now: Date): Result<ForeignCa, CredfedError> {
@@ -76,7 +78,7 @@ export function checkForeignCa(pem: string, now: Date): Result<ForeignCa, Credfe
   if (keyProblem) return err(keyProblem);
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
-  if (now < notBefore) return invalid('TRUST_ANCHOR_INVALID', `not valid before ${notBefore.toISOString()}`);
+  if (notBefore.getTime() > now.getTime() + CLOCK_SKEW_MS) return invalid('TRUST_ANCHOR_INVALID', `not valid before ${notBefore.toISOString()}`);
   if (now > notAfter) return invalid('TRUST_ANCHOR_INVALID', `expired at ${notAfter.toISOString()}`);
   return ok({
     certPem: certs[0]!.pem,

@@ -154,6 +154,17 @@ describe('ca import', () => {
     expect(await refused(() => importTrustAnchor(store, { partnerId: 'region-b', caPem: regionB.caPem, crlPem, by, clock }))).toBe('TRUST_ANCHOR_INVALID');
   });
 
+  it('a CA not yet valid is refused, beyond five minutes of clock skew: TRUST_ANCHOR_INVALID', async () => {
+    const fresh = opensslCa({ subject: '/CN=Region E Fresh CA' });
+    const notBefore = new Date(execFileSync(OPENSSL, ['x509', '-in', fresh.caFile, '-noout', '-startdate']).toString().trim().replace('notBefore=', ''));
+    clock.set(new Date(notBefore.getTime() - 4 * 60_000));
+    const row = await importTrustAnchor(store, { partnerId: 'region-b', caPem: fresh.caPem, crlPem: fresh.crl({ lastUpdate: new Date(notBefore.getTime() - 60_000), nextUpdate: new Date(notBefore.getTime() + DAY) }), by, clock });
+    expect(row.fingerprint).toBe(opensslSpkiSha256(fresh.caFile));
+    clock.set(new Date(notBefore.getTime() - 6 * 60_000));
+    const crlPem = fresh.crl({ lastUpdate: new Date(notBefore.getTime() - 10 * 60_000), nextUpdate: new Date(notBefore.getTime() + DAY) });
+    expect(await refused(() => importTrustAnchor(store, { partnerId: 'region-b', caPem: fresh.caPem, crlPem, by, clock }))).toBe('TRUST_ANCHOR_INVALID');
+  });
+
   it('an unknown partner is PARTNER_NOT_FOUND; an admin party is PARTNER_INVALID', async () => {
     expect(await refused(() => importTrustAnchor(store, { partnerId: 'region-x', caPem: regionB.caPem, crlPem: regionB.crl(), by, clock }))).toBe('PARTNER_NOT_FOUND');
     expect(await refused(() => importTrustAnchor(store, { partnerId: 'ops', caPem: regionB.caPem, crlPem: regionB.crl(), by, clock }))).toBe('PARTNER_INVALID');
