@@ -3,27 +3,43 @@ import { CredfedError } from '../core/errors.js';
 import { VERSION } from '../grpc/admin-service.js';
 import { setCliCommand } from './cli-audit.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
-import { importCommand } from './commands/import.js';
-import { serveCommand } from './commands/serve.js';
-import { healthCommand } from './commands/health.js';
-import { syncStatusCommand } from './commands/sync-status.js';
-import { upCommand } from './commands/up.js';
-import { caCommands } from './commands/ca/index.js';
-import { partnerCommands } from './commands/partner/index.js';
-import { idsCommands } from './commands/ids/index.js';
-import { personsCommands } from './commands/persons/index.js';
-import { agreementCommands } from './commands/agreement/index.js';
-import { auditCommands } from './commands/audit/index.js';
-import { verdictCommands } from './commands/verdict/index.js';
-import { recognizeCommand } from './commands/recognize.js';
-import { recordCommands } from './commands/record/index.js';
-import { watchCommand } from './commands/watch.js';
-import { calendarCommands } from './commands/calendar/index.js';
-import { objectionCommands } from './commands/objection/index.js';
-import { storeCommands } from './commands/store/index.js';
-import { reportCommands } from './commands/report/index.js';
+/**
+ * The commands in groups by their first word, each group loaded only when
+ * one of its words is used: a command pays for its own modules (a partner
+ * command does not load the gateway, PGlite or gRPC), and --help for all.
+ * Groups are listed in the order of the usage text.
+ */
+interface CommandGroup {
+  readonly words: readonly string[];
+  load(): Promise<readonly Command[]>;
+}
 
-const COMMANDS: readonly Command[] = [serveCommand, importCommand, syncStatusCommand, upCommand, ...partnerCommands, ...caCommands, ...idsCommands, ...personsCommands, ...agreementCommands, ...auditCommands, recognizeCommand, ...verdictCommands, ...recordCommands, ...objectionCommands, watchCommand, ...calendarCommands, ...reportCommands, ...storeCommands, healthCommand];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  { words: ['serve'], load: async () => [(await import('./commands/serve.js')).serveCommand] },
+  { words: ['import'], load: async () => [(await import('./commands/import.js')).importCommand] },
+  { words: ['sync'], load: async () => [(await import('./commands/sync-status.js')).syncStatusCommand] },
+  { words: ['up'], load: async () => [(await import('./commands/up.js')).upCommand] },
+  { words: ['partner'], load: async () => (await import('./commands/partner/index.js')).partnerCommands },
+  { words: ['ca', 'cert'], load: async () => (await import('./commands/ca/index.js')).caCommands },
+  { words: ['ids'], load: async () => (await import('./commands/ids/index.js')).idsCommands },
+  { words: ['persons'], load: async () => (await import('./commands/persons/index.js')).personsCommands },
+  { words: ['agreement'], load: async () => (await import('./commands/agreement/index.js')).agreementCommands },
+  { words: ['audit'], load: async () => (await import('./commands/audit/index.js')).auditCommands },
+  { words: ['recognize'], load: async () => [(await import('./commands/recognize.js')).recognizeCommand] },
+  { words: ['verdict'], load: async () => (await import('./commands/verdict/index.js')).verdictCommands },
+  { words: ['record'], load: async () => (await import('./commands/record/index.js')).recordCommands },
+  { words: ['objection', 'feedback'], load: async () => (await import('./commands/objection/index.js')).objectionCommands },
+  { words: ['watch'], load: async () => [(await import('./commands/watch.js')).watchCommand] },
+  { words: ['calendar'], load: async () => (await import('./commands/calendar/index.js')).calendarCommands },
+  { words: ['report'], load: async () => (await import('./commands/report/index.js')).reportCommands },
+  { words: ['store'], load: async () => (await import('./commands/store/index.js')).storeCommands },
+  { words: ['health'], load: async () => [(await import('./commands/health.js')).healthCommand] },
+];
+
+/** Every command, in the order of the usage text (loads every group). */
+export async function allCommands(): Promise<readonly Command[]> {
+  return (await Promise.all(COMMAND_GROUPS.map((g) => g.load()))).flat();
+}
 
 const processIo: Io = {
   out: (t) => void process.stdout.write(t),
@@ -41,14 +57,15 @@ function quietOnBrokenPipe(): void {
   });
 }
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function usage(): Promise<string> {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return `credfed ${VERSION}: cross-region credit data federation gateway
 
 Usage: credfed <command> [options]     (credfed <command> --help for details)
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 EXAMPLES
   npm start                                   (= credfed up) a local federation with sample data
@@ -62,23 +79,24 @@ EXAMPLES
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   if (io === processIo) quietOnBrokenPipe();
   if (argv.length === 0) {
-    io.err(usage());
+    io.err(await usage());
     return EXIT.USAGE;
   }
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(usage());
+    io.out(await usage());
     return EXIT.OK;
   }
   if (argv[0] === '--version') {
     io.out(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const cmd = COMMANDS.find((c) => {
+  const group = COMMAND_GROUPS.find((g) => g.words.includes(argv[0]!));
+  const cmd = (await group?.load())?.find((c) => {
     const words = c.name.split(' ');
     return words.every((w, i) => argv[i] === w);
   });
   if (!cmd) {
-    io.err(`credfed: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage()}`);
+    io.err(`credfed: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${await usage()}`);
     return EXIT.USAGE;
   }
   const rest = argv.slice(cmd.name.split(' ').length);

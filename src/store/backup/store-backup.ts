@@ -11,8 +11,10 @@ import { readMigrationFiles } from '../migration-files.js';
 import { checkBackupFile, digestPayload, writeBackupFile, type CheckedBackup } from './backup-file.js';
 import { incompatibility, type BackupBackend, type BackupManifest } from './backup-format.js';
 import type { BackupProgress, RestoreResult } from './backup-types.js';
-import { dumpEmbeddedStore, restoreEmbeddedStore } from './embedded-backup.js';
 import { dumpPostgresStore, restorePostgresStore } from './postgres-backup.js';
+
+/** Loaded on use: it brings PGlite, which every other CLI process (serve included) should not carry. */
+const embedded = () => import('./embedded-backup.js');
 
 /** The node a backup is taken of or restored into. */
 export interface BackupNode {
@@ -29,7 +31,7 @@ export function backendOf(node: BackupNode): BackupBackend {
 export async function backupStore(node: BackupNode, opts: { out: string; credfedVersion: string; now: Date; progress: BackupProgress }): Promise<BackupManifest> {
   const backend = backendOf(node);
   const snapshot =
-    backend === 'postgres' ? await dumpPostgresStore(node.store.databaseUrl!, opts.out, opts.progress) : { ...(await dumpEmbeddedStore(node.store.dataDir!, opts.progress)), cleanup: () => {} };
+    backend === 'postgres' ? await dumpPostgresStore(node.store.databaseUrl!, opts.out, opts.progress) : { ...(await (await embedded()).dumpEmbeddedStore(node.store.dataDir!, opts.progress)), cleanup: () => {} };
   try {
     const manifest: BackupManifest = {
       credfedVersion: opts.credfedVersion,
@@ -76,5 +78,5 @@ export async function checkBackupFor(node: BackupNode, file: string): Promise<Ch
 export async function restoreStore(node: BackupNode, backup: CheckedBackup, opts: { force: boolean; progress: BackupProgress }): Promise<RestoreResult> {
   return backendOf(node) === 'postgres'
     ? restorePostgresStore(node.store.databaseUrl!, backup, opts)
-    : restoreEmbeddedStore(node.store.dataDir!, backup, opts);
+    : (await embedded()).restoreEmbeddedStore(node.store.dataDir!, backup, opts);
 }

@@ -14,7 +14,7 @@ import { acquireDirLock, type DirLock } from './dir-lock.js';
 import { startPgliteHost, type PgliteHost } from './pglite-host.js';
 
 /** Opens (creating if needed) the PGlite database in `dataDir`. Throws STORE_LOCKED or STORE_UNAVAILABLE. */
-export async function openEmbeddedStore(opts: { dataDir: string; log: StoreLog }): Promise<Store> {
+export async function openEmbeddedStore(opts: { dataDir: string; log: StoreLog; sharedBuffersMiB?: number }): Promise<Store> {
   const dataDir = path.resolve(opts.dataDir);
   const { log } = opts;
   try {
@@ -28,7 +28,7 @@ export async function openEmbeddedStore(opts: { dataDir: string; log: StoreLog }
   let pool: pg.Pool | undefined;
   try {
     const started = performance.now();
-    host = await startPgliteHost(dataDir, log);
+    host = await startPgliteHost(dataDir, log, opts.sharedBuffersMiB);
     // Through pglite-socket every connection shares ONE Postgres session, and
     // the socket server interleaves the protocol messages of different
     // connections: a second connection's statements would run inside another

@@ -1,6 +1,6 @@
 /**
  * Starts and stops the worker thread that hosts PGlite for one data directory
- * (see ./pglite-worker.ts) and tells where to connect to it.
+ * (see ./pglite-worker.mjs) and tells where to connect to it.
  */
 import { Worker } from 'node:worker_threads';
 import { listenAddressFor, type ConnectAddress } from './socket-address.js';
@@ -24,12 +24,12 @@ const STOP_TIMEOUT_MS = 15_000;
  */
 const MAX_SOCKET_CONNECTIONS = 2;
 
-const BOOTSTRAP = new URL('./pglite-worker-bootstrap.mjs', import.meta.url);
+const WORKER = new URL('./pglite-worker.mjs', import.meta.url);
 
 /** Starts PGlite on `dataDir` (absolute, already locked by the caller). Rejects with the worker's error. */
-export async function startPgliteHost(dataDir: string, log: StoreLog): Promise<PgliteHost> {
-  const init: PgliteWorkerInit = { dataDir, listen: listenAddressFor(dataDir), maxConnections: MAX_SOCKET_CONNECTIONS };
-  const worker = new Worker(BOOTSTRAP, { workerData: init, name: 'credfed-pglite' });
+export async function startPgliteHost(dataDir: string, log: StoreLog, sharedBuffersMiB?: number): Promise<PgliteHost> {
+  const init: PgliteWorkerInit = { dataDir, listen: listenAddressFor(dataDir), maxConnections: MAX_SOCKET_CONNECTIONS, sharedBuffersMiB };
+  const worker = new Worker(WORKER, { workerData: init, name: 'credfed-pglite' });
   let started = false;
   let exited = false;
   let stopping: Promise<void> | undefined;

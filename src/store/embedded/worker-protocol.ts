@@ -9,6 +9,8 @@ export interface PgliteWorkerInit {
   readonly listen: ListenAddress;
   /** Connections the socket server accepts (the pool uses one; the rest is slack for reconnects). */
   readonly maxConnections: number;
+  /** PostgreSQL shared_buffers in MiB; absent: the data directory's own setting (128 MB). */
+  readonly sharedBuffersMiB?: number;
 }
 
 /** Main thread → worker. */

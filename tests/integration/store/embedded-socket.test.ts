@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_UNIX_SOCKET_PATH } from '../../../src/store/embedded/socket-address.js';
-import { openStore } from '../../../src/store/store.js';
+import { BRIEF_SHARED_BUFFERS_MIB, openStore } from '../../../src/store/store.js';
 import { createTestStoreConfig } from '../../helpers/store-fixture.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -56,5 +56,22 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('embedded store connection', 
     const second = await openStore({ dataDir });
     cleanups.push(() => second.close());
     expect((await second.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it("runs with PostgreSQL's 128 MB of shared buffers, or the few a short CLI command asks for", async () => {
+    const config = await createTestStoreConfig();
+    cleanups.push(() => config.cleanup());
+    const showBuffers = async (opts: { sharedBuffersMiB?: number }) => {
+      const store = await openStore({ dataDir: config.dataDir, ...opts });
+      try {
+        return (await store.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers;
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await showBuffers({})).toBe('128MB');
+    expect(await showBuffers({ sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB })).toBe(`${BRIEF_SHARED_BUFFERS_MIB}MB`);
+    // the setting is per start, not written into the data directory
+    expect(await showBuffers({})).toBe('128MB');
   });
 });

@@ -1,26 +1,39 @@
+// @ts-check
 /**
  * Worker thread hosting PGlite. PGlite executes queries synchronously on the
  * thread that owns it, so it lives here, off the main thread, behind a
  * pglite-socket server that speaks the PostgreSQL wire protocol; the main
- * thread connects with `pg` like to any PostgreSQL. Started through
- * ./pglite-worker-bootstrap.mjs by ./pglite-host.ts.
+ * thread connects with `pg` like to any PostgreSQL. Started by
+ * ./pglite-host.ts.
+ *
+ * Plain JavaScript (type-checked through JSDoc), unlike the rest of the code:
+ * a worker starts with a fresh module loader, and registering the TypeScript
+ * loader there costs ~0.8 s of every embedded open (a second loader thread),
+ * for one small module that needs no transform.
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import type { FromWorker, PgliteWorkerInit, ToWorker } from './worker-protocol.js';
 
+/** @typedef {import('./worker-protocol.js').PgliteWorkerInit} PgliteWorkerInit */
+/** @typedef {import('./worker-protocol.js').FromWorker} FromWorker */
+/** @typedef {import('./worker-protocol.js').ToWorker} ToWorker */
+
+if (!parentPort) throw new Error('pglite-worker must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('pglite-worker must run in a worker thread');
-const init = workerData as PgliteWorkerInit;
-const send = (msg: FromWorker): void => port.postMessage(msg);
+const init = /** @type {PgliteWorkerInit} */ (workerData);
+/** @param {FromWorker} msg */
+const send = (msg) => port.postMessage(msg);
 
-let db: PGlite | undefined;
-let server: PGLiteSocketServer | undefined;
+/** @type {PGlite | undefined} */
+let db;
+/** @type {PGLiteSocketServer | undefined} */
+let server;
 
-async function start(): Promise<void> {
-  db = new PGlite(init.dataDir);
+async function start() {
+  const startParams = init.sharedBuffersMiB === undefined ? undefined : [...PGlite.defaultStartParams, '-c', `shared_buffers=${init.sharedBuffersMiB}MB`];
+  db = new PGlite({ dataDir: init.dataDir, startParams });
   await db.waitReady;
   const { listen } = init;
   if (listen.kind === 'unix') {
@@ -39,14 +52,15 @@ async function start(): Promise<void> {
   }
 }
 
-async function stop(): Promise<void> {
+async function stop() {
   await server?.stop();
   // handlers detach on the next ticks and may still roll back an open transaction
   await new Promise((resolve) => setImmediate(resolve));
   if (db && !db.closed) await db.close();
 }
 
-function removeStaleSocket(socketPath: string): void {
+/** @param {string} socketPath */
+function removeStaleSocket(socketPath) {
   try {
     if (fs.lstatSync(socketPath).isSocket()) fs.rmSync(socketPath);
   } catch {
@@ -54,19 +68,20 @@ function removeStaleSocket(socketPath: string): void {
   }
 }
 
-function portOfSocketFile(socketPath: string): number {
+/** @param {string} socketPath */
+function portOfSocketFile(socketPath) {
   return Number(socketPath.slice(socketPath.lastIndexOf('.') + 1));
 }
 
-port.on('message', (msg: ToWorker) => {
+port.on('message', (/** @type {ToWorker} */ msg) => {
   if (msg.type !== 'close') return;
   stop().then(
     () => send({ type: 'closed' }),
-    (err: unknown) => send({ type: 'failed', message: `closing PGlite failed: ${(err as Error).message}` }),
+    (err) => send({ type: 'failed', message: `closing PGlite failed: ${/** @type {Error} */ (err).message}` }),
   );
 });
 
-start().catch(async (err: unknown) => {
-  send({ type: 'failed', message: (err as Error).message ?? String(err) });
+start().catch(async (err) => {
+  send({ type: 'failed', message: /** @type {Error} */ (err).message ?? String(err) });
   await stop().catch(() => {});
 });
