@@ -6,11 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { credfed, type Run } from '../helpers/cli-run.js';
 import { legalPerson, ORG, recordAbout, REGNO, storeDelivered, USCC } from '../helpers/graph-records.js';
 import { newRegNo, newUscc } from '../helpers/id-codes.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { createTestStoreConfig, writeStoreOnlyConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 
 const ME = `cli:${os.userInfo().username}`;
 
@@ -49,16 +48,7 @@ describe('credfed ids resolve / conflicts on a node store', () => {
 
   beforeAll(async () => {
     storeConfig = await createTestStoreConfig();
-    configFile = path.join(tmp, 'city.yaml');
-    fs.writeFileSync(
-      configFile,
-      YAML.stringify({
-        node: { id: 'city' },
-        listen: '127.0.0.1:0',
-        store: storeConfig.databaseUrl ? { databaseUrl: storeConfig.databaseUrl } : { dataDir: storeConfig.dataDir },
-        tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/city.crt', key: 'nowhere/city.key' },
-      }),
-    );
+    configFile = writeStoreOnlyConfig(path.join(tmp, 'city.yaml'), storeConfig);
     await storeDelivered(storeConfig, 'county-a', [recordAbout('county-a', 'A-1', legalPerson('沈阳甲科技有限公司', [ORG, org1]))]);
     await storeDelivered(storeConfig, 'county-b', [
       recordAbout('county-b', 'B-1', legalPerson('沈阳甲科技有限公司', [USCC, u1], [REGNO, r])),

@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { openStore } from '../../src/store/store.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { createTestStoreConfig, writeStoreOnlyConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { credfed, type Run } from '../helpers/cli-run.js';
 
 const VERBS = ['add', 'list', 'show', 'update', 'suspend', 'resume'];
@@ -52,18 +51,7 @@ describe('credfed partner on a node store', () => {
 
   beforeAll(async () => {
     storeConfig = await createTestStoreConfig();
-    configFile = path.join(tmp, 'city.yaml');
-    fs.writeFileSync(
-      configFile,
-      YAML.stringify({
-        node: { id: 'city' },
-        listen: '127.0.0.1:0',
-        store: storeConfig.databaseUrl ? { databaseUrl: storeConfig.databaseUrl } : { dataDir: storeConfig.dataDir },
-        // the partner commands open only the store: the TLS files need not exist
-        tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/city.crt', key: 'nowhere/city.key' },
-        partners: [{ id: 'county-a', kind: 'child_county' }],
-      }),
-    );
+    configFile = writeStoreOnlyConfig(path.join(tmp, 'city.yaml'), storeConfig, { partners: [{ id: 'county-a', kind: 'child_county' }] });
   });
   afterAll(async () => {
     await storeConfig?.cleanup();

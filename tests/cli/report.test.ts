@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import type { CreditRecord } from '../../src/gen/credfed/v1/record.js';
 import { applyRecords } from '../../src/store/repos/apply-records.js';
 import { insertInboundRejections } from '../../src/store/repos/inbound-rejections-repo.js';
@@ -16,7 +15,7 @@ import { openStore } from '../../src/store/store.js';
 import { enterprise, recordOf, type Kind } from '../helpers/agreement-records.js';
 import { credfed } from '../helpers/cli-run.js';
 import { newUscc } from '../helpers/id-codes.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { createTestStoreConfig, writeStoreOnlyConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 
 const firm = enterprise('本溪示例商贸有限公司', newUscc());
 
@@ -94,18 +93,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-report-cli-'));
 
 beforeAll(async () => {
   storeConfig = await createTestStoreConfig();
-  configFile = path.join(tmp, 'city.yaml');
-  fs.writeFileSync(
-    configFile,
-    YAML.stringify({
-      node: { id: 'city' },
-      listen: '127.0.0.1:0',
-      store: storeConfig.databaseUrl ? { databaseUrl: storeConfig.databaseUrl } : { dataDir: storeConfig.dataDir },
-      // the report opens only the store: the TLS files need not exist
-      tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/city.crt', key: 'nowhere/city.key' },
-      partners: ['county-a', 'county-b', 'county-c'].map((id) => ({ id, kind: 'child_county' })),
-    }),
-  );
+  configFile = writeStoreOnlyConfig(path.join(tmp, 'city.yaml'), storeConfig, {
+    partners: ['county-a', 'county-b', 'county-c'].map((id) => ({ id, kind: 'child_county' })),
+  });
   const store = await openStore({ databaseUrl: storeConfig.databaseUrl, dataDir: storeConfig.dataDir });
   try {
     for (const [from, record, at] of RECEIVED) {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import YAML from 'yaml';
 import { inject } from 'vitest';
 import { openStore, type Store, type StoreLog } from '../../src/store/store.js';
 import {
@@ -113,4 +114,27 @@ async function storeTemplate(): Promise<StoreTemplate> {
     return template;
   });
   return fallbackTemplate;
+}
+
+/**
+ * Writes a node configuration for CLI commands that open only the store
+ * (their TLS files need not exist) to `file`: node `nodeId` on `store`, with
+ * `partners` and any other top-level sections in `extra`. Returns `file`.
+ */
+export function writeStoreOnlyConfig(
+  file: string,
+  store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>,
+  opts: { nodeId?: string; partners?: readonly { id: string; kind: string }[]; extra?: Record<string, unknown> } = {},
+): string {
+  const nodeId = opts.nodeId ?? 'city';
+  const doc = {
+    node: { id: nodeId },
+    listen: '127.0.0.1:0',
+    store: store.databaseUrl ? { databaseUrl: store.databaseUrl } : { dataDir: store.dataDir },
+    tls: { ca: 'nowhere/ca.crt', cert: `nowhere/${nodeId}.crt`, key: `nowhere/${nodeId}.key` },
+    ...(opts.partners ? { partners: opts.partners } : {}),
+    ...opts.extra,
+  };
+  fs.writeFileSync(file, YAML.stringify(doc));
+  return file;
 }

@@ -3,64 +3,28 @@
 // every later record again. The restored inbound cursor goes back to the
 // backup's; on resume the city reports it and the county resends from there
 // (its acknowledged outbox rows are retained), so nothing is lost.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../src/server/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { generateRecords } from '../../../src/sample/sample-records.js';
 import { applyRecords } from '../../../src/store/repos/apply-records.js';
 import { openStore } from '../../../src/store/store.js';
 import { credfed } from '../../helpers/cli-run.js';
 import {
   adminStatus,
-  createPki,
   freePort,
   partnerOf,
   seedRecords,
-  startInProcess,
   waitFor,
   writeNodeConfig,
-  type Pki,
 } from '../../helpers/federation-fixture.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
+import { gatewayHarness } from '../../helpers/gateway-harness.js';
+import type { TestStoreConfig } from '../../helpers/store-fixture.js';
 
 const BEFORE_BACKUP = 200;
 const AFTER_BACKUP = 25;
 
-let pki: Pki;
-let dir: string;
-const stores: TestStoreConfig[] = [];
-const running: Gateway[] = [];
-
-beforeAll(async () => {
-  pki = await createPki(['city', 'county-a']);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-store-restore-'));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(running.map((g) => g.stop()));
-  await Promise.allSettled(stores.map((s) => s.cleanup()));
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.rmSync(pki.dir, { recursive: true, force: true });
-});
-
-async function newStore(): Promise<TestStoreConfig> {
-  const s = await createTestStoreConfig();
-  stores.push(s);
-  return s;
-}
-
-async function start(file: string): Promise<Gateway> {
-  const g = await startInProcess(file);
-  running.push(g);
-  return g;
-}
-
-async function stop(g: Gateway): Promise<void> {
-  await g.stop();
-  running.splice(running.indexOf(g), 1);
-}
+const h = gatewayHarness(['city', 'county-a'], 'credfed-store-restore-');
+const { newStore, start, stop } = h;
 
 /** Every record of the store with its version and the SHA-256 of its bytes (the store must not be open elsewhere if embedded). */
 async function recordsOf(store: TestStoreConfig): Promise<string[]> {
@@ -82,8 +46,8 @@ describe('restoring a receiver from a store backup', () => {
     await seedRecords(countyStore, 'county-a', BEFORE_BACKUP, ['city']);
     const cityPort = await freePort();
     const countyPort = await freePort();
-    const cityConfig = writeNodeConfig(pki, dir, { id: 'city', port: cityPort, store: cityStore, partners: [{ id: 'county-a', kind: 'child_county' }] });
-    const countyConfig = writeNodeConfig(pki, dir, {
+    const cityConfig = writeNodeConfig(h.pki, h.dir, { id: 'city', port: cityPort, store: cityStore, partners: [{ id: 'county-a', kind: 'child_county' }] });
+    const countyConfig = writeNodeConfig(h.pki, h.dir, {
       id: 'county-a',
       port: countyPort,
       store: countyStore,
@@ -93,11 +57,11 @@ describe('restoring a receiver from a store backup', () => {
     let city = await start(cityConfig);
     let county = await start(countyConfig);
     await waitFor(async () => partnerOf(await county.status(), 'city').pending === 0, 60_000, 'first sync');
-    expect((await adminStatus(pki, 'city', cityPort)).recordsHeld).toBe(BEFORE_BACKUP);
+    expect((await adminStatus(h.pki, 'city', cityPort)).recordsHeld).toBe(BEFORE_BACKUP);
 
     // The nightly backup of the city (its gateway stopped: the embedded store is held by one process).
     await stop(city);
-    const backup = path.join(dir, 'city.cfstore');
+    const backup = path.join(h.dir, 'city.cfstore');
     const backedUp = await credfed(['store', 'backup', '--config', cityConfig, '--out', backup]);
     expect(backedUp.stderr).not.toContain('unexpected error');
     expect(backedUp.code).toBe(0);
@@ -111,7 +75,7 @@ describe('restoring a receiver from a store backup', () => {
     await raw.close();
     county = await start(countyConfig);
     await waitFor(async () => partnerOf(await county.status(), 'city').pending === 0, 60_000, 'sync after the backup');
-    expect(partnerOf(await adminStatus(pki, 'city', cityPort), 'county-a').inboundLastSeq).toBe(BEFORE_BACKUP + AFTER_BACKUP);
+    expect(partnerOf(await adminStatus(h.pki, 'city', cityPort), 'county-a').inboundLastSeq).toBe(BEFORE_BACKUP + AFTER_BACKUP);
     await stop(city);
     const held = await recordsOf(cityStore);
     expect(held).toHaveLength(BEFORE_BACKUP + AFTER_BACKUP);
@@ -125,11 +89,11 @@ describe('restoring a receiver from a store backup', () => {
     // On resume the city reports the backup's cursor; the county sends again everything after it.
     city = await start(cityConfig);
     await waitFor(
-      async () => partnerOf(await adminStatus(pki, 'city', cityPort), 'county-a').inboundLastSeq === BEFORE_BACKUP + AFTER_BACKUP,
+      async () => partnerOf(await adminStatus(h.pki, 'city', cityPort), 'county-a').inboundLastSeq === BEFORE_BACKUP + AFTER_BACKUP,
       60_000,
       'refill after the restore',
     );
-    expect((await adminStatus(pki, 'city', cityPort)).recordsHeld).toBe(BEFORE_BACKUP + AFTER_BACKUP);
+    expect((await adminStatus(h.pki, 'city', cityPort)).recordsHeld).toBe(BEFORE_BACKUP + AFTER_BACKUP);
     await stop(city);
     expect(await recordsOf(cityStore)).toEqual(held);
   }, 300_000);

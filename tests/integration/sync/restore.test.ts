@@ -1,59 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../src/server/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/store.js';
 import { generateRecords } from '../../../src/sample/sample-records.js';
 import { applyRecords } from '../../../src/store/repos/apply-records.js';
 import {
   adminStatus,
-  createPki,
   freePort,
   partnerOf,
   seedRecords,
-  startInProcess,
   waitFor,
   writeNodeConfig,
-  type Pki,
 } from '../../helpers/federation-fixture.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../../helpers/store-fixture.js';
+import { gatewayHarness } from '../../helpers/gateway-harness.js';
+import type { TestStoreConfig } from '../../helpers/store-fixture.js';
 
 const RECORDS = 300;
 
-let pki: Pki;
-let dir: string;
-const stores: TestStoreConfig[] = [];
-const running: Gateway[] = [];
-
-beforeAll(async () => {
-  pki = await createPki(['city', 'county-a']);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-restore-'));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(running.map((g) => g.stop()));
-  await Promise.allSettled(stores.map((s) => s.cleanup()));
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.rmSync(pki.dir, { recursive: true, force: true });
-});
-
-async function newStore(): Promise<TestStoreConfig> {
-  const s = await createTestStoreConfig();
-  stores.push(s);
-  return s;
-}
-
-async function start(file: string): Promise<Gateway> {
-  const g = await startInProcess(file);
-  running.push(g);
-  return g;
-}
-
-async function stop(g: Gateway): Promise<void> {
-  await g.stop();
-  running.splice(running.indexOf(g), 1);
-}
+const h = gatewayHarness(['city', 'county-a'], 'credfed-restore-');
+const { newStore, start, stop } = h;
 
 describe('restores from backup', () => {
   it('refills a receiver that lost its data, and never hides records queued by a sender restored from an older backup', async () => {
@@ -62,8 +25,8 @@ describe('restores from backup', () => {
     const cityPort = await freePort();
     const countyPort = await freePort();
     const cityConfig = (store: TestStoreConfig) =>
-      writeNodeConfig(pki, dir, { id: 'city', port: cityPort, store, partners: [{ id: 'county-a', kind: 'child_county' }] });
-    const countyConfig = writeNodeConfig(pki, dir, {
+      writeNodeConfig(h.pki, h.dir, { id: 'city', port: cityPort, store, partners: [{ id: 'county-a', kind: 'child_county' }] });
+    const countyConfig = writeNodeConfig(h.pki, h.dir, {
       id: 'county-a',
       port: countyPort,
       store: countyStore,
@@ -73,14 +36,14 @@ describe('restores from backup', () => {
     let city = await start(cityConfig(await newStore()));
     let county = await start(countyConfig);
     await waitFor(async () => partnerOf(await county.status(), 'city').pending === 0, 60_000, 'first sync');
-    expect((await adminStatus(pki, 'city', cityPort)).recordsHeld).toBe(RECORDS);
+    expect((await adminStatus(h.pki, 'city', cityPort)).recordsHeld).toBe(RECORDS);
 
     // The city loses its data (restored from an empty backup): acknowledged
     // outbox rows are retained, so the county refills it from sequence 1.
     await stop(city);
     city = await start(cityConfig(await newStore()));
-    await waitFor(async () => partnerOf(await adminStatus(pki, 'city', cityPort), 'county-a').inboundLastSeq === RECORDS, 60_000, 'refill');
-    expect((await adminStatus(pki, 'city', cityPort)).recordsHeld).toBe(RECORDS);
+    await waitFor(async () => partnerOf(await adminStatus(h.pki, 'city', cityPort), 'county-a').inboundLastSeq === RECORDS, 60_000, 'refill');
+    expect((await adminStatus(h.pki, 'city', cityPort)).recordsHeld).toBe(RECORDS);
 
     // The county is restored from a backup taken at sequence 100, then imports
     // 10 new records before it reconnects: they get sequences 101..110, which
@@ -94,7 +57,7 @@ describe('restores from backup', () => {
     await raw.close();
     county = await start(countyConfig);
     await waitFor(async () => partnerOf(await county.status(), 'city').pending === 0, 60_000, 'sync after sender restore');
-    const status = await adminStatus(pki, 'city', cityPort);
+    const status = await adminStatus(h.pki, 'city', cityPort);
     expect(status.recordsHeld).toBe(RECORDS + 10);
     expect(partnerOf(status, 'county-a').inboundLastSeq).toBe(RECORDS + 10);
   });
