@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { CsvTokenizer } from '../../src/core/records/csv/csv-tokenizer.js';
 import { CreditRecord } from '../../src/gen/credfed/v1/record.js';
 import { sampleRecord } from '../../src/sample/sample-records.js';
 import { openStore } from '../../src/store/store.js';
 import { fixture, LICENCES, PENALTIES, type ExpectedImport } from '../fixtures/csv-expectations.js';
 import { writeLargeLicenceCsv } from '../fixtures/large-csv.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { createTestStoreConfig, writeStoreOnlyConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 import { credfed, ROOT, startCredfed as start, type Run } from '../helpers/cli-run.js';
 import { testPersonsSection } from '../helpers/person-keys.js';
 
@@ -27,18 +26,11 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** A node configuration on a fresh test store (import opens only the store: the TLS files need not exist). */
 async function nodeConfig(name: string): Promise<{ file: string; store: TestStoreConfig }> {
   const store = await createTestStoreConfig();
-  const file = path.join(tmp, `${name}.yaml`);
-  fs.writeFileSync(
-    file,
-    YAML.stringify({
-      node: { id: NODE_ID },
-      listen: '127.0.0.1:0',
-      store: store.databaseUrl ? { databaseUrl: store.databaseUrl } : { dataDir: store.dataDir },
-      tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/county-a.crt', key: 'nowhere/county-a.key' },
-      partners: [{ id: 'city', kind: 'parent_city', endpoint: '127.0.0.1:1' }],
-      persons: testPersonsSection(name),
-    }),
-  );
+  const file = writeStoreOnlyConfig(path.join(tmp, `${name}.yaml`), store, {
+    nodeId: NODE_ID,
+    partners: [{ id: 'city', kind: 'parent_city', endpoint: '127.0.0.1:1' }],
+    extra: { persons: testPersonsSection(name) },
+  });
   return { file, store };
 }
 

@@ -8,14 +8,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { CreditRecord } from '../../src/gen/credfed/v1/record.js';
 import { generateRecords } from '../../src/sample/sample-records.js';
 import { encodeHeader, parseHeader, type BackupManifest } from '../../src/store/backup/backup-format.js';
 import { openStore } from '../../src/store/store.js';
 import { credfed, type Run } from '../helpers/cli-run.js';
 import { testPersonsSection } from '../helpers/person-keys.js';
-import { createTestStoreConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
+import { createTestStoreConfig, writeStoreOnlyConfig, type TestStoreConfig } from '../helpers/store-fixture.js';
 
 const NODE_ID = 'county-a';
 const BACKEND = process.env.DATABASE_URL ? 'postgres' : 'embedded';
@@ -29,19 +28,11 @@ afterAll(async () => {
 
 /** A node configuration on `store` (backup and restore open only the store: the TLS files need not exist). */
 function writeConfig(name: string, store: { databaseUrl?: string; dataDir?: string }, nodeId = NODE_ID): string {
-  const file = path.join(tmp, `${name}.yaml`);
-  fs.writeFileSync(
-    file,
-    YAML.stringify({
-      node: { id: nodeId },
-      listen: '127.0.0.1:0',
-      store: store.databaseUrl ? { databaseUrl: store.databaseUrl } : { dataDir: store.dataDir },
-      tls: { ca: 'nowhere/ca.crt', cert: 'nowhere/node.crt', key: 'nowhere/node.key' },
-      partners: [{ id: 'city', kind: 'parent_city', endpoint: '127.0.0.1:1' }],
-      persons: testPersonsSection(name),
-    }),
-  );
-  return file;
+  return writeStoreOnlyConfig(path.join(tmp, `${name}.yaml`), store, {
+    nodeId,
+    partners: [{ id: 'city', kind: 'parent_city', endpoint: '127.0.0.1:1' }],
+    extra: { persons: testPersonsSection(name) },
+  });
 }
 
 async function newStore(): Promise<TestStoreConfig> {

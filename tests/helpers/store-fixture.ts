@@ -124,7 +124,7 @@ async function storeTemplate(): Promise<StoreTemplate> {
 export function writeStoreOnlyConfig(
   file: string,
   store: Pick<TestStoreConfig, 'dataDir' | 'databaseUrl'>,
-  opts: { nodeId?: string; partners?: readonly { id: string; kind: string }[]; extra?: Record<string, unknown> } = {},
+  opts: { nodeId?: string; partners?: readonly Record<string, unknown>[]; extra?: Record<string, unknown> } = {},
 ): string {
   const nodeId = opts.nodeId ?? 'city';
   const doc = {
