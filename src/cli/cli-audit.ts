@@ -15,10 +15,10 @@ export function setCliCommand(name: string): void {
   command = name;
 }
 
-/** Runs `work` on the open store and enters it in the audit log (refusals too, then rethrown). */
-export async function audited<T>(store: Store, nodeId: string, actor: string, work: () => Promise<T>): Promise<T> {
-  const enter = (decision: 'allow' | 'deny', reason?: string) =>
-    command === undefined ? Promise.resolve() : appendOnce(store, nodeId, { at: new Date(), actor, method: `cli/${command}`, decision, ...(reason ? { reason } : {}) }).then(() => undefined);
+type Enter = (decision: 'allow' | 'deny', reason?: string) => Promise<void>;
+
+/** Runs `work` and enters it with `enter` (refusals too, then rethrown). */
+async function enteredAs<T>(enter: Enter, work: () => Promise<T>): Promise<T> {
   let result: T;
   try {
     result = await work();
@@ -28,4 +28,42 @@ export async function audited<T>(store: Store, nodeId: string, actor: string, wo
   }
   await enter('allow');
   return result;
+}
+
+function entry(actor: string, decision: 'allow' | 'deny', reason: string | undefined, reference: string | undefined) {
+  return { at: new Date(), actor, method: `cli/${command}`, decision, ...(reason ? { reason } : {}), ...(reference ? { reference } : {}) };
+}
+
+/** Runs `work` on the open store and enters it in the audit log (refusals too, then rethrown). */
+export async function audited<T>(store: Store, nodeId: string, actor: string, work: () => Promise<T>): Promise<T> {
+  return enteredAs(async (decision, reason) => {
+    if (command !== undefined) await appendOnce(store, nodeId, entry(actor, decision, reason, undefined));
+  }, work);
+}
+
+/**
+ * For commands that take the store whole instead of keeping it open (store
+ * backup and restore): runs `work`, then opens the store only to enter the
+ * outcome, with `reference` (e.g. the backup file) — a restore's in the store
+ * it restored, after the entries the backup brought back. A refusal is
+ * entered when `open` gives a store for it (it must not create one) and the
+ * store can be opened (a store another process holds cannot).
+ */
+export async function auditedAfter<T>(
+  open: (decision: 'allow' | 'deny') => Promise<Store | undefined>,
+  nodeId: string,
+  actor: string,
+  reference: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  return enteredAs(async (decision, reason) => {
+    if (command === undefined) return;
+    const store = await open(decision);
+    if (!store) return;
+    try {
+      await appendOnce(store, nodeId, entry(actor, decision, reason, reference));
+    } finally {
+      await store.close();
+    }
+  }, work);
 }

@@ -18,6 +18,8 @@ import { createTestStoreConfig, writeStoreOnlyConfig, type TestStoreConfig } fro
 
 const NODE_ID = 'county-a';
 const BACKEND = process.env.DATABASE_URL ? 'postgres' : 'embedded';
+/** The default actor: the operating-system user running the command. */
+const ME = `cli:${os.userInfo().username}`;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-store-backup-'));
 const stores: TestStoreConfig[] = [];
@@ -59,6 +61,19 @@ async function stateOf(store: { databaseUrl?: string; dataDir?: string }): Promi
     const outbox = await s.query<{ n: string }>(`SELECT count(*)::text AS n FROM outbox`);
     const feed = await s.query<{ f: string; n: string }>(`SELECT feed_id::text AS f, (SELECT count(*) FROM feed_events)::text AS n FROM feed_horizon`);
     return { records: records.rows.map((r) => r.k), outbox: Number(outbox.rows[0]!.n), feedId: feed.rows[0]!.f, feedEvents: Number(feed.rows[0]!.n) };
+  } finally {
+    await s.close();
+  }
+}
+
+/** The store's audit entries of the store commands, oldest first. */
+async function storeCommandEntries(store: { databaseUrl?: string; dataDir?: string }): Promise<{ method: string; decision: string; reason: string | null; reference: string | null; actor: string }[]> {
+  const s = await openStore({ databaseUrl: store.databaseUrl, dataDir: store.dataDir });
+  try {
+    const { rows } = await s.query<{ method: string; decision: string; reason: string | null; reference: string | null; actor: string }>(
+      `SELECT method, decision, reason, reference, actor FROM audit_entries WHERE method LIKE 'cli/store %' ORDER BY at, seq`,
+    );
+    return rows;
   } finally {
     await s.close();
   }
@@ -122,6 +137,8 @@ describe(`credfed store backup|restore (${BACKEND} store)`, { timeout: 180_000 }
     expect(manifest.schemaVersion).toBeGreaterThanOrEqual(13);
     expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(backupFile).subarray(0, 22).toString()).toBe('CREDFED-STORE-BACKUP/1');
+    // entered in the audit log after the dump, so not in the backup itself
+    expect(await storeCommandEntries(store)).toEqual([{ method: 'cli/store backup', decision: 'allow', reason: null, reference: backupFile, actor: ME }]);
   });
 
   it('refuses a restore into a store that holds data, and changes nothing', async () => {
@@ -145,10 +162,15 @@ describe(`credfed store backup|restore (${BACKEND} store)`, { timeout: 180_000 }
     fs.writeFileSync(headerOnly, bytes.subarray(0, 40));
     const notABackup = path.join(tmp, 'not-a-backup.cfstore');
     fs.writeFileSync(notABackup, 'PGDMP not ours');
+    const entriesBefore = await storeCommandEntries(store);
     for (const file of [truncated, altered, headerOnly, notABackup]) {
       expectRefused(await credfed(['store', 'restore', '--config', config, '--from', file, '--force']), 'BACKUP_INVALID');
     }
     expect(await stateOf(store)).toEqual(before);
+    // each refused attempt on this store (it holds data) is in its audit log
+    expect((await storeCommandEntries(store)).slice(entriesBefore.length)).toEqual(
+      [truncated, altered, headerOnly, notABackup].map((reference) => ({ method: 'cli/store restore', decision: 'deny', reason: 'BACKUP_INVALID', reference, actor: ME })),
+    );
   });
 
   it('refuses a backup of the other backend, of a newer schema or of another node', async () => {
@@ -190,18 +212,32 @@ describe(`credfed store backup|restore (${BACKEND} store)`, { timeout: 180_000 }
     expect(atBackup.feedEvents).toBeGreaterThan(0);
     expect(after.feedId).not.toBe(atBackup.feedId);
     expect(after.feedEvents).toBe(0);
+    // the restored store's audit log is the backup's, then the restore (the backup's own entry came after the dump)
+    expect(await storeCommandEntries(store)).toEqual([{ method: 'cli/store restore', decision: 'allow', reason: null, reference: backupFile, actor: ME }]);
   });
 
   it('restores into an empty store without --force', async () => {
     const target =
       BACKEND === 'postgres' ? await newStore() : { dataDir: path.join(tmp, 'fresh', 'data') };
     const freshConfig = writeConfig('fresh', target);
+    // a refused restore leaves no audit entry in an empty store, so it stays empty
+    const bad = path.join(tmp, 'bad-for-fresh.cfstore');
+    fs.writeFileSync(bad, 'not a backup');
+    expectRefused(await credfed(['store', 'restore', '--config', freshConfig, '--from', bad]), 'BACKUP_INVALID');
     const run = await credfed(['store', 'restore', '--config', freshConfig, '--from', backupFile]);
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.code).toBe(0);
     const restored = await stateOf(target);
     expect(restored.records).toEqual(atBackup.records);
     expect(restored.outbox).toBe(atBackup.outbox);
+  });
+
+  it.skipIf(BACKEND !== 'embedded')('refuses to back up a data directory that holds no store, and creates none there to audit it', async () => {
+    const missing = path.join(tmp, 'missing', 'data');
+    const run = await credfed(['store', 'backup', '--config', writeConfig('missing', { dataDir: missing }), '--out', path.join(tmp, 'missing.cfstore')]);
+    expectRefused(run, 'STORE_UNAVAILABLE');
+    expect(run.stderr).toContain(missing);
+    expect(fs.existsSync(missing)).toBe(false);
   });
 
   it.skipIf(BACKEND !== 'embedded')('refuses, even with --force, a data directory that holds other files and is not a store', async () => {

@@ -6,6 +6,7 @@ import { VERSION } from '../../../grpc/admin-service.js';
 import { backupStore } from '../../../store/backup/store-backup.js';
 import { EXIT, type Command } from '../../command.js';
 import { flag, pathFlag, printJson, type Values } from '../ca/ca-cli.js';
+import { AUDIT_NOTE, auditedStoreCommand } from './store-audit.js';
 
 export const storeBackupCommand: Command = {
   name: 'store backup',
@@ -32,6 +33,8 @@ content; it is written with mode 0600 and replaces --out atomically.
                    /usr/lib/postgresql/<major>/bin; the password goes to it
                    in PGPASSWORD, never on its command line.
 
+${AUDIT_NOTE}
+
 The backup holds personal data (protected as in the store) and credit
 records: keep it as carefully as the store itself.
 
@@ -50,7 +53,9 @@ EXAMPLES
     const out = pathFlag(v, 'out', true);
     const config = loadConfig(flag(v, 'config', true));
     if (!fs.existsSync(path.dirname(out))) throw new CredfedError('STORE_UNAVAILABLE', `cannot write ${out}: directory ${path.dirname(out)} does not exist`);
-    const manifest = await backupStore(config, { out, credfedVersion: VERSION, now: new Date(), progress: (m) => io.err(`${m}\n`) });
+    const manifest = await auditedStoreCommand(config, v, out, 'backup', () =>
+      backupStore(config, { out, credfedVersion: VERSION, now: new Date(), progress: (m) => io.err(`${m}\n`) }),
+    );
     io.err(
       `backup of node ${manifest.nodeId} (${manifest.backend} store, schema ${manifest.schemaVersion}, ${manifest.counts.records ?? 0} records) written to ${out} (${manifest.payload.bytes} bytes, sha256 ${manifest.payload.sha256.slice(0, 12)}…)\n`,
     );

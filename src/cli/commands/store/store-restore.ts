@@ -1,7 +1,9 @@
 import { loadConfig } from '../../../config/load-config.js';
+import type { CheckedBackup } from '../../../store/backup/backup-file.js';
 import { checkBackupFor, restoreStore } from '../../../store/backup/store-backup.js';
 import { EXIT, type Command } from '../../command.js';
 import { flag, pathFlag, printJson, type Values } from '../ca/ca-cli.js';
+import { AUDIT_NOTE, auditedStoreCommand } from './store-audit.js';
 
 export const storeRestoreCommand: Command = {
   name: 'store restore',
@@ -35,6 +37,8 @@ are refused (CURSOR_EXPIRED) and they pull in full. The node's inbound cursors
 are those of the backup: on resume each sender is told them and sends again
 everything after (see "Backing up and restoring a node" in the README).
 
+${AUDIT_NOTE} A dry run is not entered.
+
 Options:
   -c, --config FILE  the node's configuration file
       --from FILE    the backup file
@@ -51,15 +55,19 @@ EXAMPLES
     const v = values as Values;
     const from = pathFlag(v, 'from', true);
     const config = loadConfig(flag(v, 'config', true));
-    const backup = await checkBackupFor(config, from);
-    const m = backup.manifest;
-    const what = `node ${m.nodeId}, ${m.backend} store at schema ${m.schemaVersion}, ${m.counts.records ?? 0} records, backed up ${m.createdAt} by credfed ${m.credfedVersion}`;
+    const describe = (m: CheckedBackup['manifest']) =>
+      `node ${m.nodeId}, ${m.backend} store at schema ${m.schemaVersion}, ${m.counts.records ?? 0} records, backed up ${m.createdAt} by credfed ${m.credfedVersion}`;
     if (v['dry-run']) {
-      io.err(`dry run: ${from} is a complete backup (${what}); nothing written\n`);
+      const m = (await checkBackupFor(config, from)).manifest;
+      io.err(`dry run: ${from} is a complete backup (${describe(m)}); nothing written\n`);
       if (v.json) printJson(io, { manifest: m, dryRun: true });
       return EXIT.OK;
     }
-    const result = await restoreStore(config, backup, { force: Boolean(v.force), progress: (text) => io.err(`${text}\n`) });
+    const { m, result } = await auditedStoreCommand(config, v, from, 'restore', async () => {
+      const backup = await checkBackupFor(config, from);
+      return { m: backup.manifest, result: await restoreStore(config, backup, { force: Boolean(v.force), progress: (text) => io.err(`${text}\n`) }) };
+    });
+    const what = describe(m);
     io.err(`restored ${from} (${what})${result.replacedData ? ', replacing the data the store held' : ''}; the change feed has a new id, subscribers pull in full\n`);
     if (v.json) printJson(io, { manifest: m, ...result });
     return EXIT.OK;
