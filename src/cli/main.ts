@@ -3,10 +3,11 @@ import { CredfedError } from '../core/errors.js';
 import { VERSION } from '../grpc/admin-service.js';
 import { setCliCommand } from './cli-audit.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
+
 /**
  * The commands in groups by their first word, each group loaded only when
- * one of its words is used: a command pays for its own modules (a partner
- * command does not load the gateway, PGlite or gRPC), and --help for all.
+ * one of its words is used: a command pays for its own modules only (a
+ * partner command does not load the gateway), and --help for all of them.
  * Groups are listed in the order of the usage text.
  */
 interface CommandGroup {
