@@ -8,7 +8,7 @@ import { RecordCategory } from '../../src/gen/credfed/v1/record.js';
 import { IdentifierScheme } from '../../src/gen/credfed/v1/subject.js';
 import { generateRecords } from '../../src/sample/sample-records.js';
 import { openStore } from '../../src/store/store.js';
-import { freePort, REPO_ROOT } from '../helpers/federation-fixture.js';
+import { freePortRun, REPO_ROOT } from '../helpers/federation-fixture.js';
 
 const CLI = path.join(REPO_ROOT, 'bin/credfed.js');
 const RECORDS = 40;
@@ -25,8 +25,7 @@ function cli(args: string[], timeout = 240_000) {
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-up-'));
-  basePort = await freePort();
-  if (basePort > 65000) basePort = 61000;
+  basePort = await freePortRun(4);
 });
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

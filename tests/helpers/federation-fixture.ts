@@ -157,6 +157,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The first of `count` consecutive free loopback ports, below Linux's
+ * ephemeral range (32768–60999): the kernel never hands those out for port 0
+ * or an outgoing connection, so nothing else in the test run takes one of
+ * them between this check and the caller's listen (as happened to
+ * `credfed up --base-port` with a base from freePort()).
+ */
+export async function freePortRun(count: number): Promise<number> {
+  const canListen = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (32_000 - 20_000));
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await canListen(base + i);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found between 20000 and 32000`);
+}
+
 /** Polls until fn returns a truthy value; fails with the last value after the timeout. */
 export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
