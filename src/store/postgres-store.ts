@@ -11,7 +11,7 @@ import type { StoreLog } from './store-log.js';
 /** Default number of connections of the postgres pool. */
 export const DEFAULT_POOL_SIZE = 10;
 /** How long a connection attempt or a wait for a free pool connection may take. */
-const CONNECT_TIMEOUT_MS = 10_000;
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Opens a pool and proves it can connect; throws STORE_UNAVAILABLE naming the server, never the password. */
 export async function openPostgresStore(opts: { databaseUrl: string; poolSize?: number; log: StoreLog }): Promise<Store> {

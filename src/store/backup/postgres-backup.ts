@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { CredfedError, isCredfedError } from '../../core/errors.js';
 import { describeDatabaseUrl, redactSecret } from '../database-url.js';
+import { CONNECT_TIMEOUT_MS } from '../postgres-store.js';
 import { payloadStream, removeOnSignal, tempSiblingOf, type CheckedBackup } from './backup-file.js';
 import type { BackupProgress, RestoreResult, StoreSnapshot } from './backup-types.js';
 import { findPgTool, runPgTool, splitPassword, toolEnv, type FoundTool } from './pg-tools.js';
@@ -199,8 +200,9 @@ async function serverMajorOf(sql: RunSql): Promise<number> {
   return Math.floor(Number(rows[0]!.server_version_num) / 10000);
 }
 
-async function withClient<T>(databaseUrl: string, work: (client: pg.Client, sql: RunSql) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+/** Runs `work` on one connection to `databaseUrl`; any failure is STORE_UNAVAILABLE with the password redacted. */
+export async function withClient<T>(databaseUrl: string, work: (client: pg.Client, sql: RunSql) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on('error', () => {});
   try {
     await client.connect();

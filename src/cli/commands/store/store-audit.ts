@@ -1,8 +1,8 @@
 /** `credfed store backup|restore` in the node's audit log (see auditedAfter). */
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import type { NodeConfig } from '../../../config/node-config.js';
+import { withClient } from '../../../store/backup/postgres-backup.js';
 import { hasSchema, tablesWithData } from '../../../store/backup/store-contents.js';
 import { BRIEF_SHARED_BUFFERS_MIB, openStore, type Store } from '../../../store/store.js';
 import { auditedAfter } from '../../cli-audit.js';
@@ -32,15 +32,7 @@ export function auditedStoreCommand<T>(config: NodeConfig, values: Values, file:
 /** Whether the node's store exists: an embedded data directory PostgreSQL initialised, or a database with credfed's schema. */
 async function storeExists(config: NodeConfig): Promise<boolean> {
   if (!config.store.databaseUrl) return fs.existsSync(path.join(config.store.dataDir!, 'PG_VERSION'));
-  const client = new pg.Client({ connectionString: config.store.databaseUrl, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    return await hasSchema((sql, params) => client.query(sql, params));
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return withClient(config.store.databaseUrl, (_client, sql) => hasSchema(sql)).catch(() => false);
 }
 
 /** The help paragraph both commands share. */

@@ -67,8 +67,7 @@ EXAMPLES
       const backup = await checkBackupFor(config, from);
       return { m: backup.manifest, result: await restoreStore(config, backup, { force: Boolean(v.force), progress: (text) => io.err(`${text}\n`) }) };
     });
-    const what = describe(m);
-    io.err(`restored ${from} (${what})${result.replacedData ? ', replacing the data the store held' : ''}; the change feed has a new id, subscribers pull in full\n`);
+    io.err(`restored ${from} (${describe(m)})${result.replacedData ? ', replacing the data the store held' : ''}; the change feed has a new id, subscribers pull in full\n`);
     if (v.json) printJson(io, { manifest: m, ...result });
     return EXIT.OK;
   },
