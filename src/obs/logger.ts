@@ -1,5 +1,4 @@
 import pino from 'pino';
-import { CredfedError } from '../core/errors.js';
 
 /**
  * Fields a log line may carry (README "Logs"). Anything else — in a log
@@ -85,10 +84,11 @@ function safeValue(v: unknown): unknown {
 }
 
 /**
- * An error as a log line may show it: its class, catalogue code and message
- * (masked), and for unexpected errors (not in the catalogue, i.e. bugs) the
- * stack; never its details, cause or any other property (which may hold a
- * request or record).
+ * An error as a log line may show it: its class, code and message (masked),
+ * and for unexpected errors (bugs: no code at all, neither a catalogue code
+ * nor a gRPC status nor a system error code such as ECONNREFUSED) the stack;
+ * never its details, cause or any other property (which may hold a request or
+ * record).
  */
 export function safeError(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { message: maskNumbers(String(e)) };
@@ -97,7 +97,7 @@ export function safeError(e: unknown): Record<string, unknown> {
     type: e.name,
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
     message: maskNumbers(e.message),
-    ...(e instanceof CredfedError || !e.stack ? {} : { stack: maskNumbers(e.stack) }),
+    ...(code !== undefined || !e.stack ? {} : { stack: maskNumbers(e.stack) }),
   };
 }
 

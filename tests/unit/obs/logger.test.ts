@@ -47,7 +47,7 @@ describe('createLogger', () => {
     expect(lines[0]).not.toHaveProperty('reason');
   });
 
-  it('reduces an error to its class, code and message; a catalogued error without stack, a bug with one', () => {
+  it('reduces an error to its class, code and message; a catalogued, gRPC or system error without stack, a bug with one', () => {
     const { lines, log } = capture();
     const refusal = new CredfedError('IDENTIFIER_INVALID', `resident id ${RIC} is wrong`);
     Object.assign(refusal, { record: { name: '王芳' } });
@@ -57,6 +57,11 @@ describe('createLogger', () => {
     expect(lines[0]!.err).toEqual({ type: 'CredfedError', code: 'IDENTIFIER_INVALID', message: expect.stringContaining(`resident id ${MASKED_NUMBER} is wrong`) });
     expect(lines[1]!.err).toMatchObject({ type: 'TypeError', message: 'x is undefined', stack: expect.stringContaining('TypeError: x is undefined') });
     expect(JSON.stringify(lines)).not.toMatch(/王芳|11010519491231002X/);
+    // A peer's gRPC status and a refused connection are operational, not bugs.
+    log.warn({ err: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established', metadata: {} }) }, 'stream failed');
+    log.warn({ err: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7400'), { code: 'ECONNREFUSED', address: '127.0.0.1' }) }, 'connect failed');
+    expect(lines[2]!.err).toEqual({ type: 'Error', code: 14, message: '14 UNAVAILABLE: No connection established' });
+    expect(lines[3]!.err).toEqual({ type: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:7400' });
   });
 
   it('masks numbers shaped like resident identity numbers in messages and values, valid or not', () => {
