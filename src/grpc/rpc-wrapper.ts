@@ -180,8 +180,12 @@ export function unary<Req, Res>(
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = Date.now();
-    const guard = new CallGuard(gate, method, access, call);
-    guard.onFinish = (e, res) => (e ? callback(e) : callback(null, res as Res));
+    const guard = new CallGuard(gate, method, access, call, true);
+    guard.onFinish = (e, res) => {
+      guard.sendRequestId();
+      if (e) callback(e);
+      else callback(null, res as Res);
+    };
     Promise.resolve()
       .then(() => {
         const malformed = malformedReason(call.request);
@@ -292,19 +296,28 @@ class CallGuard {
   /** The call's request id, in every log line of the call and the response's initial metadata. */
   readonly requestId: string;
 
+  /**
+   * `answerOnce`: a unary call, whose request id goes out with its answer or
+   * refusal (in the same write); a stream's goes out at once.
+   */
   constructor(
     private readonly gate: Gatekeeper,
     private readonly method: string,
     private readonly access: Access,
-    call: { readonly metadata?: grpc.Metadata; sendMetadata(md: grpc.Metadata): void },
+    private readonly call: { readonly metadata?: grpc.Metadata; sendMetadata(md: grpc.Metadata): void },
+    answerOnce = false,
   ) {
     this.requestId = requestIdOf(call.metadata);
     this.log = gate.log.child({ method, requestId: this.requestId });
-    // Sent before anything else, so refusals carry it too.
+    if (!answerOnce) this.sendRequestId();
+  }
+
+  /** The request id in the response's initial metadata: before anything else, so refusals carry it too. */
+  sendRequestId(): void {
     const md = new grpc.Metadata();
     md.set(REQUEST_ID_KEY, this.requestId);
     try {
-      call.sendMetadata(md);
+      this.call.sendMetadata(md);
     } catch (e) {
       this.log.debug({ err: e }, 'the request id could not be sent back');
     }
