@@ -312,7 +312,7 @@ class CallGuard {
     if (!answerOnce) this.sendRequestId();
   }
 
-  /** The request id in the response's initial metadata: before anything else, so refusals carry it too. */
+  /** The request id in the response's initial metadata, which answers and refusals alike carry. */
   sendRequestId(): void {
     const md = new grpc.Metadata();
     md.set(REQUEST_ID_KEY, this.requestId);

@@ -93,11 +93,12 @@ function safeValue(v: unknown): unknown {
 export function safeError(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { message: maskNumbers(String(e)) };
   const code = (e as { code?: unknown }).code;
+  const coded = typeof code === 'string' || typeof code === 'number';
   return {
     type: e.name,
-    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(coded ? { code } : {}),
     message: maskNumbers(e.message),
-    ...(code !== undefined || !e.stack ? {} : { stack: maskNumbers(e.stack) }),
+    ...(coded || !e.stack ? {} : { stack: maskNumbers(e.stack) }),
   };
 }
 
