@@ -12,11 +12,17 @@
  * Batches settle in the order they were issued. A batch refused because the
  * head was not where it was linked (its predecessor failed, or reached the
  * database after it) is linked again from the head as stored and retried.
+ *
+ * An entry may come with premises (src/core/audit/premise.ts): its batch is
+ * then written only if every premise in it still holds, checked in the same
+ * statement. When one does not, nothing is written: the appends whose premise
+ * failed are refused with PremiseFailed, the others linked again and retried.
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditEvent } from '../core/audit/audit-event.js';
 import { entryHash } from '../core/audit/entry-hash.js';
-import { appendIfHead, insertEntries, lockHead, moveHead, readHead } from '../store/repos/audit-repo.js';
+import { PremiseFailed, type Premise } from '../core/audit/premise.js';
+import { appendIfHead, appendIfHeadAndPremises, insertEntries, lockHead, moveHead, readHead } from '../store/repos/audit-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
 import type { Store } from '../store/store.js';
 
@@ -27,6 +33,7 @@ const MAX_RELINKS = 5;
 
 interface Pending {
   readonly event: AuditEvent;
+  readonly premises: readonly Premise[];
   relinks: number;
   resolve(entry: AuditEntry): void;
   reject(e: unknown): void;
@@ -37,8 +44,12 @@ interface Head {
   readonly hash: string;
 }
 
-/** How a group commit ended: written, refused because the head was not where it was linked, or failed. */
-type Outcome = { kind: 'written' } | { kind: 'moved' } | { kind: 'failed'; error: unknown };
+/**
+ * How a group commit ended: written, refused because the head was not where
+ * it was linked, refused because premises no longer hold (the pending appends
+ * they came with, by index in the batch), or failed.
+ */
+type Outcome = { kind: 'written' } | { kind: 'moved' } | { kind: 'unheld'; pending: ReadonlyMap<number, Premise> } | { kind: 'failed'; error: unknown };
 
 export class AuditLog {
   private queue: Pending[] = [];
@@ -71,9 +82,10 @@ export class AuditLog {
     return new AuditLog(store, chain, { seq: head.lastSeq, hash: head.lastHash });
   }
 
-  append(event: AuditEvent): Promise<AuditEntry> {
+  /** Resolves once the entry is committed; with `premises`, only if they still hold (else rejects with PremiseFailed). */
+  append(event: AuditEvent, premises: readonly Premise[] = []): Promise<AuditEntry> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, relinks: 0, resolve, reject });
+      this.queue.push({ event, premises, relinks: 0, resolve, reject });
       this.schedule();
     });
   }
@@ -105,12 +117,22 @@ export class AuditLog {
     const last = entries[entries.length - 1]!;
     this.tail = { seq: last.seq, hash: last.hash };
     this.inFlight++;
-    const outcome: Promise<Outcome> = appendIfHead(this.store, this.chain, entries).then(
-      (written) => (written ? { kind: 'written' } : { kind: 'moved' }),
-      (error: unknown) => ({ kind: 'failed', error }),
-    );
+    const outcome: Promise<Outcome> = this.commit(batch, entries).catch((error: unknown) => ({ kind: 'failed', error }));
     this.settled = this.settled.then(async () => this.settle(batch, entries, await outcome));
     this.schedule();
+  }
+
+  /** One statement: the entries, checked against the batch's premises when it has any. */
+  private async commit(batch: readonly Pending[], entries: readonly AuditEntry[]): Promise<Outcome> {
+    const premises: Premise[] = [];
+    const owner: number[] = []; // premise index → pending index
+    batch.forEach((p, i) => {
+      for (const premise of p.premises) premises.push(premise), owner.push(i);
+    });
+    if (premises.length === 0) return (await appendIfHead(this.store, this.chain, entries)) ? { kind: 'written' } : { kind: 'moved' };
+    const { written, failed } = await appendIfHeadAndPremises(this.store, this.chain, entries, premises);
+    if (written) return { kind: 'written' };
+    return failed.length > 0 ? { kind: 'unheld', pending: new Map(failed.map((k) => [owner[k]!, premises[k]!])) } : { kind: 'moved' };
   }
 
   private async settle(batch: Pending[], entries: AuditEntry[], outcome: Outcome): Promise<void> {
@@ -124,11 +146,12 @@ export class AuditLog {
       this.tail = undefined;
       const moved = new Error(`audit chain ${this.chain} was moved by another writer; nothing was appended`);
       const again: Pending[] = [];
-      for (const p of batch) {
+      batch.forEach((p, i) => {
         if (outcome.kind === 'failed') p.reject(outcome.error);
-        else if (p.relinks++ < MAX_RELINKS) again.push(p);
+        else if (outcome.kind === 'unheld' && outcome.pending.has(i)) p.reject(new PremiseFailed(outcome.pending.get(i)!));
+        else if (outcome.kind === 'unheld' || p.relinks++ < MAX_RELINKS) again.push(p); // linked again (an unheld batch's others are not counted)
         else p.reject(moved);
-      }
+      });
       this.queue = [...again, ...this.queue];
     }
     if (this.failed && this.inFlight === 0) await this.recover();

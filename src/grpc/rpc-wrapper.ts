@@ -3,6 +3,7 @@ import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { PartnerConfig } from '../config/node-config.js';
 import type { AgreementInForce, Direction, Purpose } from '../core/agreements/agreement.js';
+import { PremiseFailed, type Premise } from '../core/audit/premise.js';
 import type { CallNeed } from '../core/agreements/evaluate.js';
 import { CredfedError } from '../core/errors.js';
 import type { AgreementEnforcer } from '../enforcement/agreement-gate.js';
@@ -52,6 +53,13 @@ export interface CallContext {
   agreementNow(): AgreementInForce | undefined;
   /** Facts the handler adds to the call's audit entry (subject looked at, record counts). */
   readonly audit: AuditNote;
+  /**
+   * Whether the answer may rest on premises (`audit.premises`) that are
+   * checked when the call's audit entry commits: a unary call on an audited
+   * gateway. When one no longer holds, nothing is entered and the handler runs
+   * again with this false (everything read from the store).
+   */
+  readonly premisesChecked: boolean;
   /** Appends an audit entry for this call now (e.g. one per committed batch of a stream); resolves once it is durable. */
   record(note: AuditNote): Promise<void>;
 }
@@ -64,10 +72,12 @@ export interface AuditNote {
   recordsReturned?: number;
   recordsAccepted?: number;
   recordsRejected?: number;
+  /** What an answer given from memory rests on (only when `premisesChecked`); not part of the entry. */
+  premises?: readonly Premise[];
 }
 
 /** One audit entry as the wrapper writes it (src/core/audit/audit-event.ts). */
-export interface CallAuditEvent extends AuditNote {
+export interface CallAuditEvent extends Omit<AuditNote, 'premises'> {
   readonly at: Date;
   readonly actor: string;
   readonly partner?: string;
@@ -79,9 +89,9 @@ export interface CallAuditEvent extends AuditNote {
   readonly agreementVersion?: number;
 }
 
-/** The audit log: `append` resolves once the entry is durable. */
+/** The audit log: `append` resolves once the entry is durable; with premises, only if they still hold (else rejects with PremiseFailed). */
 export interface AuditSink {
-  append(event: CallAuditEvent): Promise<unknown>;
+  append(event: CallAuditEvent, premises?: readonly Premise[]): Promise<unknown>;
 }
 
 /** What a partner call needs from the caller's agreement. */
@@ -167,6 +177,7 @@ export function authorize(
 const NO_AGREEMENT = {
   agreementNow: () => undefined,
   audit: {},
+  premisesChecked: false,
   record: () => Promise.resolve(),
 } as const;
 
@@ -186,14 +197,26 @@ export function unary<Req, Res>(
       if (e) callback(e);
       else callback(null, res as Res);
     };
+    // The answer is sent once its audit entry is durable; an answer that rested on premises no longer held is worked again.
+    const work = (ctx: CallContext): Promise<Res> =>
+      handler(call.request, ctx).then((res) =>
+        guard.entered().then(
+          () => res,
+          (e: unknown) => {
+            if (!(e instanceof PremiseFailed) || !ctx.premisesChecked) throw e;
+            guard.log.debug({ err: e }, 'an answer from memory no longer holds: working the call again from the store');
+            delete ctx.audit.premises;
+            return work({ ...ctx, premisesChecked: false });
+          },
+        ),
+      );
     Promise.resolve()
       .then(() => {
         const malformed = malformedReason(call.request);
         const ctx = guard.admit(call, needOf(policy, malformed ? undefined : call.request));
         if (malformed) throw new CredfedError('PROTOCOL_VIOLATION', `malformed message: ${malformed}`);
-        return handler(call.request, ctx);
+        return work(ctx);
       })
-      .then((res) => guard.entered().then(() => res))
       .then(
         (res) => {
           guard.log.debug({ durationMs: Date.now() - started }, 'call ok');
@@ -305,7 +328,7 @@ class CallGuard {
     private readonly method: string,
     private readonly access: Access,
     private readonly call: { readonly metadata?: grpc.Metadata; sendMetadata(md: grpc.Metadata): void },
-    answerOnce = false,
+    private readonly answerOnce = false,
   ) {
     this.requestId = requestIdOf(call.metadata);
     this.log = gate.log.child({ method, requestId: this.requestId });
@@ -348,6 +371,7 @@ class CallGuard {
       ...(this.agreement ? { agreement: this.agreement } : {}),
       agreementNow: () => (partner && enforcer ? enforcer.recheck(partner, need) : undefined),
       audit: this.note,
+      premisesChecked: this.answerOnce && this.gate.audit !== undefined && this.who !== undefined,
       record: (note) => this.enter('allow', undefined, note, refOf(this.agreementNow(partner, need))),
     };
   }
@@ -423,6 +447,7 @@ class CallGuard {
   private async enter(decision: 'allow' | 'deny', reason: string | undefined, note: AuditNote, agreement: AgreementRef | undefined): Promise<void> {
     const sink = this.gate.audit;
     if (!sink || !this.who) return;
+    const { premises, ...facts } = note;
     try {
       await sink.append({
         at: this.gate.now?.() ?? new Date(),
@@ -431,9 +456,10 @@ class CallGuard {
         decision,
         ...(reason ? { reason } : {}),
         ...(agreement ? { agreementId: agreement.id, agreementVersion: agreement.version } : {}),
-        ...note,
-      });
+        ...facts,
+      }, decision === 'allow' ? premises : undefined);
     } catch (e) {
+      if (e instanceof PremiseFailed) throw e;
       this.log.error({ err: e }, 'the audit entry could not be written; the call is refused');
       throw new CredfedError('STORE_UNAVAILABLE', 'the audit log cannot be written');
     }

@@ -4,6 +4,13 @@
  * recognition rules; the basis lists what the asker's agreement lets it see.
  * A verdict is reused from the cache while the subject's records are
  * unchanged and its valid-until is not near; otherwise computed and signed.
+ *
+ * Answering from memory: when the caller checks premises (a partner's unary
+ * Recognize, whose audit entry commits only if they still hold), a cached
+ * verdict is answered without reading the store, resting on the premise that
+ * the identifier still names the same subject in the same records state as
+ * when it was last read. Only identifiers whose look-up is one stored form
+ * are remembered, so the premise covers everything the answer depended on.
  */
 import { randomUUID } from 'node:crypto';
 import type { NodeConfig } from '../config/node-config.js';
@@ -14,12 +21,13 @@ import type { Clock } from '../core/clock.js';
 import { shanghaiDate } from '../core/lifecycle/publicity.js';
 import { CredfedError } from '../core/errors.js';
 import { detectSchemes, maskIdentifier, normalizeIdentifier, type IdScheme } from '../core/ids/index.js';
+import type { Premise } from '../core/audit/premise.js';
 import type { PseudonymKey } from '../core/persons/index.js';
 import { computeVerdict } from '../core/verdicts/compute-verdict.js';
 import { CreditRecord } from '../gen/credfed/v1/record.js';
 import type { Identifier, Subject } from '../gen/credfed/v1/subject.js';
 import type { SignedVerdict, SubjectQuery, Verdict } from '../gen/credfed/v1/verdict.js';
-import { findIdentifierWith } from '../graph/lookup-subject.js';
+import { findIdentifierWith, type FoundIdentifier } from '../graph/lookup-subject.js';
 import { recordsInForce, type RecordInForceRow } from '../store/repos/records-in-force-repo.js';
 import { subjectView } from '../store/repos/subject-view-repo.js';
 import type { Queryable } from '../store/repos/queryable.js';
@@ -54,28 +62,52 @@ export interface IssuedVerdict {
   readonly subjectNote: string;
   /** The subject's records state (the cache's validity key); '' when no subject is held. */
   readonly state: string;
+  /** Set when the verdict was answered from memory: what it rests on (to be checked before it is sent). */
+  readonly premise?: Premise;
 }
+
+/** An identifier, as asked, whose look-up was one stored form: what answering it from memory needs. */
+interface Remembered {
+  readonly found: FoundIdentifier;
+  readonly asked: Identifier;
+  readonly premise: Premise;
+}
+
+/** Identifiers remembered at most (the least recently used is forgotten first). */
+const MAX_REMEMBERED = 10_000;
 
 export class LocalVerdicts {
   private readonly cache = new VerdictCache();
   private readonly reads: SubjectStateReads;
+  private readonly remembered = new Map<string, Remembered>();
 
   constructor(private readonly deps: LocalVerdictsDeps) {
     this.reads = new SubjectStateReads(deps.store);
   }
 
-  /** Throws IDENTIFIER_INVALID (naming the rule), IDENTIFIER_AMBIGUOUS, PSEUDONYM_KEY_MISSING or VERDICT_SIGNER_MISSING. */
-  async issue(query: SubjectQuery, purpose: number, asker: Asker): Promise<IssuedVerdict> {
+  /**
+   * `fromMemory`: the caller checks the answer's premise (see above). Throws
+   * IDENTIFIER_INVALID (naming the rule), IDENTIFIER_AMBIGUOUS,
+   * PSEUDONYM_KEY_MISSING or VERDICT_SIGNER_MISSING.
+   */
+  async issue(query: SubjectQuery, purpose: number, asker: Asker, fromMemory = false): Promise<IssuedVerdict> {
     const { config, store, keys } = this.deps;
     const signer = this.deps.signer;
     if (!signer) throw new CredfedError('VERDICT_SIGNER_MISSING', `node "${config.nodeId}" has no verdict-signing certificate (recognition.signing)`);
     const mask = config.persons.mask;
     checkAsked(query, mask);
     const scheme = schemeOf(query);
+    const memoryKey = `${scheme ?? ''}\u0000${query.identifier}`;
+    if (fromMemory) {
+      const memory = this.fromMemory(memoryKey, purpose, asker);
+      if (memory) return memory;
+    }
     // One coalesced read resolves the identifier and digests its subject's records (keys, versions, statuses).
     const states = new Map<string, string>();
+    const looked: { scheme: number; value: string; hit?: { subjectId: string; state: string } }[] = [];
     const resolve = async (s: number, value: string) => {
       const hit = await this.reads.get(s, value);
+      looked.push({ scheme: s, value, ...(hit ? { hit } : {}) });
       if (hit) states.set(hit.subjectId, hit.state);
       return hit?.subjectId;
     };
@@ -89,6 +121,8 @@ export class LocalVerdicts {
     const key = cacheKey(found?.subjectId, asked, purpose, asker);
     const now = this.deps.clock.now().getTime();
     const current = found ? states.get(found.subjectId)! : '';
+    const only = looked.length === 1 ? looked[0]! : undefined;
+    if (found && only?.hit) this.remember(memoryKey, { found, asked, premise: { scheme: only.scheme, value: only.value, ...only.hit } });
     const cached = this.cache.get(key, current, now);
     if (cached) return { signed: cached, subjectNote, state: current };
 
@@ -99,6 +133,23 @@ export class LocalVerdicts {
     const signed = signAsNode(signer, body);
     this.cache.put(key, current, signed, Date.parse(body.validUntil), now);
     return { signed, subjectNote, state: current };
+  }
+
+  /** A cached verdict for an identifier remembered as one stored form, resting on the premise it was remembered with. */
+  private fromMemory(memoryKey: string, purpose: number, asker: Asker): IssuedVerdict | undefined {
+    const memory = this.remembered.get(memoryKey);
+    if (!memory) return undefined;
+    const { found, asked, premise } = memory;
+    const cached = this.cache.get(cacheKey(found.subjectId, asked, purpose, asker), premise.state, this.deps.clock.now().getTime());
+    if (!cached) return undefined;
+    this.remember(memoryKey, memory);
+    return { signed: cached, subjectNote: asked.masked || asked.value, state: premise.state, premise };
+  }
+
+  private remember(memoryKey: string, memory: Remembered): void {
+    this.remembered.delete(memoryKey);
+    this.remembered.set(memoryKey, memory);
+    if (this.remembered.size > MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value as string);
   }
 
   private async body(subjectId: string | undefined, rows: readonly RecordInForceRow[], asked: Identifier, purpose: number, asker: Asker, now: number): Promise<Verdict> {

@@ -32,10 +32,18 @@ export class Recognizer {
   /**
    * This gateway's verdicts only, one per subject. `single`: a subject's own
    * refusal (e.g. a malformed identifier) is thrown as the call's error.
+   * `fromMemory`: a verdict may be answered from memory, resting on a premise
+   * the caller has checked (LocalVerdicts.issue).
    */
-  async verdicts(queries: readonly SubjectQuery[], purpose: number, reference: string, asker: Asker, single = false): Promise<Outcome<IssuedVerdict>[]> {
+  async verdicts(
+    queries: readonly SubjectQuery[],
+    purpose: number,
+    reference: string,
+    asker: Asker,
+    opts: { single?: boolean; fromMemory?: boolean } = {},
+  ): Promise<Outcome<IssuedVerdict>[]> {
     checkRequest(queries, reference);
-    return mapLimited(queries, (q) => this.local.issue(q, purpose, asker), single);
+    return mapLimited(queries, (q) => this.local.issue(q, purpose, asker, opts.fromMemory), opts.single ?? false);
   }
 
   /** This gateway's verdict and, when `federated`, its partners', combined per subject. */
@@ -47,7 +55,7 @@ export class Recognizer {
     federated: boolean,
     single = false,
   ): Promise<Outcome<Recognition & { subjectNote: string }>[]> {
-    const own = await this.verdicts(queries, purpose, reference, asker, single);
+    const own = await this.verdicts(queries, purpose, reference, asker, { single });
     const answered = own.flatMap((o, i) => ('value' in o ? [{ i, issued: o.value }] : []));
     const partners = federated && this.fanOut && answered.length > 0 ? await this.fanOut.ask(answered.map((a) => ({ query: queries[a.i]!, state: a.issued.state })), purpose, reference) : undefined;
     return own.map((o, i) => {

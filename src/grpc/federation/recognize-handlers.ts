@@ -14,8 +14,9 @@ export function recognizeHandlers(recognizer: Recognizer) {
   return {
     recognize: async (req: RecognizeRequest, ctx: CallContext): Promise<RecognizeResponse> => {
       if (!req.subject) throw new CredfedError('QUERY_INVALID', 'subject: required');
-      const [outcome] = await recognizer.verdicts([req.subject], req.purpose, req.reference, askerOf(ctx), true);
+      const [outcome] = await recognizer.verdicts([req.subject], req.purpose, req.reference, askerOf(ctx), { single: true, fromMemory: ctx.premisesChecked });
       if (!outcome || !('value' in outcome)) throw new Error('a single recognition answers or throws');
+      if (outcome.value.premise) ctx.audit.premises = [outcome.value.premise];
       ctx.audit.subject = outcome.value.subjectNote;
       ctx.audit.recordsReturned = outcome.value.signed.verdict?.basis.length ?? 0;
       return { verdict: outcome.value.signed };

@@ -1,6 +1,8 @@
 /** SQL of the audit log (migration 0009): chains, entries, checkpoints. */
 import type { AuditEntry } from '../../core/audit/audit-event.js';
+import type { Premise } from '../../core/audit/premise.js';
 import type { Queryable } from './queryable.js';
+import { IN_FORCE_STATUSES, subjectStatesSql } from './records-in-force-repo.js';
 
 export const ENTRY_COLUMNS =
   'chain, seq, at, actor, partner, certificate_fingerprint, method, purpose, subject, reference, decision, reason, agreement_id, agreement_version, records_returned, records_accepted, records_rejected, prev_hash, hash';
@@ -78,6 +80,40 @@ export async function appendIfHead(q: Queryable, chain: string, entries: readonl
     'audit_append_if_linked',
   );
   return rowCount === entries.length;
+}
+
+/**
+ * As `appendIfHead`, and only if every premise still holds (the identifier
+ * names the same subject, in the same records state), checked in the same
+ * statement. Returns whether the entries were written and the indexes of the
+ * premises that no longer hold (then nothing was written).
+ */
+export async function appendIfHeadAndPremises(
+  q: Queryable,
+  chain: string,
+  entries: readonly AuditEntry[],
+  premises: readonly Premise[],
+): Promise<{ written: boolean; failed: number[] }> {
+  const first = entries[0]!;
+  const last = entries[entries.length - 1]!;
+  const { rows } = await q.query<{ written: number; failed: number[] }>(
+    `WITH premise AS (SELECT * FROM unnest($6::smallint[], $7::text[], $8::uuid[], $9::text[]) WITH ORDINALITY AS p(scheme, value, subject_id, state, n)),
+          held AS (${subjectStatesSql('premise u', '$10')}),
+          failed AS (SELECT p.n FROM premise p LEFT JOIN held ON held.n = p.n
+                      WHERE held.subject_id IS DISTINCT FROM p.subject_id OR held.state IS DISTINCT FROM p.state),
+          head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $3
+                    WHERE chain = $1 AND last_seq = $4 AND last_hash = $5 AND NOT EXISTS (SELECT 1 FROM failed) RETURNING 1),
+          written AS (INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${SELECT_COLUMNS(11)} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1)
+     SELECT (SELECT count(*) FROM written)::int AS written, ARRAY(SELECT n - 1 FROM failed ORDER BY n)::int[] AS failed`,
+    [
+      chain, last.seq, last.hash, first.seq - 1, first.prevHash,
+      premises.map((p) => p.scheme), premises.map((p) => p.value), premises.map((p) => p.subjectId), premises.map((p) => p.state), IN_FORCE_STATUSES,
+      ...entryColumns(entries),
+    ],
+    'audit_append_if_linked_and_held',
+  );
+  const row = rows[0]!;
+  return { written: row.written === entries.length, failed: row.failed };
 }
 
 /**

@@ -40,27 +40,37 @@ export interface SubjectState {
 }
 
 /**
- * For many (normalised) identifiers in one statement: the canonical subject
+ * SQL of the rows (n, subject_id, state) for the identifiers `u(scheme,
+ * value, n)` of `from` (a FROM item, e.g. an unnest): the canonical subject
  * each linked one names (as `resolveIdentifier`) and the digest of its
  * records in force (keys, versions, statuses, digested by the database so
- * only one short row per identifier comes back), keyed by `idKey`; unlinked identifiers are absent. Each identifier is a
+ * only one short row per identifier comes back); unlinked identifiers give
+ * no row. `inForce` is the parameter holding IN_FORCE. Each identifier is a
  * primary-key probe (LATERAL … LIMIT 1): as a plain join the planner hashes
  * the whole identifier table instead, four times slower already at 4,000 rows.
  */
-export async function subjectStates(q: Queryable, asked: readonly { scheme: number; value: string }[]): Promise<Map<string, SubjectState>> {
-  const ids = [...new Map(asked.map((id) => [idKey(id.scheme, id.value), id])).values()];
-  if (ids.length === 0) return new Map();
-  const { rows } = await q.query<{ n: string; subject_id: string; state: string }>(
-    `SELECT h.n, h.subject_id, r.state
+export function subjectStatesSql(from: string, inForce: string): string {
+  return `SELECT h.n, h.subject_id, r.state
        FROM (SELECT u.n, coalesce(a.canonical_id, i.subject_id) AS subject_id
-               FROM unnest($1::smallint[], $2::text[]) WITH ORDINALITY AS u(scheme, value, n)
+               FROM ${from}
                CROSS JOIN LATERAL (SELECT subject_id FROM subject_identifiers WHERE value = u.value AND scheme = u.scheme LIMIT 1) i
                LEFT JOIN subject_aliases a ON a.subject_id = i.subject_id) h
        CROSS JOIN LATERAL (
              SELECT md5(coalesce(array_agg(ROW(origin_id, record_id, version, status) ORDER BY origin_id COLLATE "C", record_id COLLATE "C")::text, '')) AS state
                FROM records
               WHERE subject_id = ANY(ARRAY(SELECT h.subject_id UNION ALL SELECT subject_id FROM subject_aliases WHERE canonical_id = h.subject_id))
-                AND status = ANY($3::smallint[])) r`,
+                AND status = ANY(${inForce}::smallint[])) r`;
+}
+
+/** The records in force a state digest covers (the parameter `subjectStatesSql` names). */
+export const IN_FORCE_STATUSES: readonly number[] = IN_FORCE;
+
+/** For many (normalised) identifiers in one statement (`subjectStatesSql`), keyed by `idKey`; unlinked identifiers are absent. */
+export async function subjectStates(q: Queryable, asked: readonly { scheme: number; value: string }[]): Promise<Map<string, SubjectState>> {
+  const ids = [...new Map(asked.map((id) => [idKey(id.scheme, id.value), id])).values()];
+  if (ids.length === 0) return new Map();
+  const { rows } = await q.query<{ n: string; subject_id: string; state: string }>(
+    subjectStatesSql('unnest($1::smallint[], $2::text[]) WITH ORDINALITY AS u(scheme, value, n)', '$3'),
     [ids.map((id) => id.scheme), ids.map((id) => id.value), IN_FORCE],
     'subject_states_digest',
   );

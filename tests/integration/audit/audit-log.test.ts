@@ -13,7 +13,13 @@ import { verifyAudit } from '../../../src/audit/audit-verify.js';
 import { listEntries } from '../../../src/audit/audit-entries.js';
 import type { AuditEvent } from '../../../src/core/audit/audit-event.js';
 import { entryHash } from '../../../src/core/audit/entry-hash.js';
+import { PremiseFailed, type Premise } from '../../../src/core/audit/premise.js';
+import { IdentifierScheme } from '../../../src/gen/credfed/v1/subject.js';
+import { ChunkWriter } from '../../../src/importer/chunk-writer.js';
 import { appendIfHead } from '../../../src/store/repos/audit-repo.js';
+import { subjectStates } from '../../../src/store/repos/records-in-force-repo.js';
+import { enterprise, recordOf } from '../../helpers/agreement-records.js';
+import { newUscc } from '../../helpers/id-codes.js';
 import { ensureDevCertificates } from '../../../src/pki/dev-certs.js';
 import { createTestStore, type TestStore } from '../../helpers/store-fixture.js';
 
@@ -111,6 +117,48 @@ describe('appending', () => {
     expect([...first.items, ...rest.items].map((e) => e.recordsReturned)).toEqual([1, 3, 5]);
     const window = await listEntries(t.store, { from: event(2).at, to: event(4).at }, { size: 10 });
     expect(window.items.map((e) => e.seq)).toEqual([2, 3]);
+  });
+});
+
+describe('appending with premises (an answer given from memory)', () => {
+  const USCC = IdentifierScheme.IDENTIFIER_SCHEME_USCC;
+  const store = async (...records: ReturnType<typeof recordOf>[]) => {
+    const writer = new ChunkWriter(t.store, []);
+    for (const r of records) expect(await writer.add(r)).toBeUndefined();
+    await writer.flush();
+  };
+  /** The premise an answer about `uscc` would rest on now. */
+  const premiseOf = async (uscc: string): Promise<Premise> => {
+    const held = [...(await subjectStates(t.store, [{ scheme: USCC, value: uscc }])).values()][0]!;
+    return { scheme: USCC, value: uscc, ...held };
+  };
+
+  it('writes the entry while its premise holds; refuses only the entry whose premise failed, writing the rest of its batch', async () => {
+    const [a, b] = [newUscc(), newUscc()];
+    await store(recordOf(enterprise('甲公司', a), { origin: 'city', id: 'a-1', kind: 'penalty' }), recordOf(enterprise('乙公司', b), { origin: 'city', id: 'b-1', kind: 'licence' }));
+    const [aBefore, bNow] = [await premiseOf(a), await premiseOf(b)];
+    expect((await log.append(event(1), [aBefore])).seq).toBe(1);
+
+    await store(recordOf(enterprise('甲公司', a), { origin: 'city', id: 'a-2', kind: 'dishonesty' }));
+    const settled = await Promise.allSettled([log.append(event(2), [aBefore]), log.append(event(3), [bNow]), log.append(event(4))]);
+    expect(settled[0]).toMatchObject({ status: 'rejected', reason: expect.any(PremiseFailed) });
+    expect((settled[0] as PromiseRejectedResult).reason.premise).toEqual(aBefore);
+    expect(settled.slice(1).map((s) => s.status === 'fulfilled' && s.value.recordsReturned)).toEqual([3, 4]);
+
+    expect((await log.append(event(5), [await premiseOf(a)])).seq).toBe(4);
+    const { items } = await listEntries(t.store, {}, { size: 10 });
+    expect(items.map((e) => e.recordsReturned).sort()).toEqual([1, 3, 4, 5]);
+    expect(await verifyAudit(t.store)).toMatchObject({ chains: 1, entries: 4, problems: [] });
+  });
+
+  it('refuses an entry whose identifier no longer names the subject it named, or names none', async () => {
+    const a = newUscc();
+    await store(recordOf(enterprise('丙公司', a), { origin: 'city', id: 'c-1', kind: 'penalty' }));
+    const held = await premiseOf(a);
+    const otherSubject = { ...held, subjectId: '00000000-0000-4000-8000-000000000001' };
+    const unlinked = { ...held, value: newUscc() };
+    for (const premise of [otherSubject, unlinked]) await expect(log.append(event(1), [premise])).rejects.toBeInstanceOf(PremiseFailed);
+    expect(await verifyAudit(t.store)).toMatchObject({ entries: 0, problems: [] });
   });
 });
 
