@@ -7,7 +7,7 @@ import { PremiseFailed, type Premise } from '../core/audit/premise.js';
 import type { CallNeed } from '../core/agreements/evaluate.js';
 import { CredfedError } from '../core/errors.js';
 import type { AgreementEnforcer } from '../enforcement/agreement-gate.js';
-import type { Logger } from '../obs/logger.js';
+import { lazyChild, type CallLog, type Logger } from '../obs/logger.js';
 import { peerCertificateFromCall, peerIdentityFromCall, type AuthContextSource } from '../pki/grpc-credentials.js';
 import type { PeerIdentity } from '../pki/identity.js';
 import { malformedReason } from './safe-deserialize.js';
@@ -40,7 +40,7 @@ export interface CallContext {
   readonly requestId: string;
   /** The caller's certificate as the gatekeeper names it for cut-off (issuer key / serial), when it checks certificates. */
   readonly certificate?: string;
-  readonly log: Logger;
+  readonly log: CallLog;
   /**
    * Aborted when the caller is cut off while the call runs (its partner was
    * suspended, or its agreement no longer allows the call): stop working and
@@ -164,13 +164,13 @@ export function authorize(
   if (access === 'admin') {
     if (peer.kind !== 'admin') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs an admin certificate`);
     const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
-    return { peer, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, requestId }), signal, ...NO_AGREEMENT };
+    return { peer, requestId, ...(certificate ? { certificate } : {}), log: lazyChild(gate.log, { method, requestId }), signal, ...NO_AGREEMENT };
   }
   if (peer.kind !== 'partner') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs a partner certificate`);
   const partner = gate.partner(peer.id);
   if (!partner) throw new CredfedError('PEER_UNKNOWN', `"${peer.id}" is not a registered partner of this node`);
   const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
-  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: gate.log.child({ method, partner: peer.id, requestId }), signal, ...NO_AGREEMENT };
+  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: lazyChild(gate.log, { method, partner: peer.id, requestId }), signal, ...NO_AGREEMENT };
 }
 
 /** Context parts that the wrapper's guard fills in (authorize alone neither enforces agreements nor audits). */
@@ -305,7 +305,7 @@ export function serverStream<Req, Res>(
 /** What every wrapper does around one call: admit the caller, enforce its agreement, audit, watch for its cut-off, finish exactly once. */
 class CallGuard {
   onFinish: (e: grpc.ServiceError | undefined, res?: unknown) => void = () => undefined;
-  log: Logger;
+  log: CallLog;
   private readonly abort = new AbortController();
   private readonly unwatch: (() => void)[] = [];
   private finished = false;
@@ -331,7 +331,7 @@ class CallGuard {
     private readonly answerOnce = false,
   ) {
     this.requestId = requestIdOf(call.metadata);
-    this.log = gate.log.child({ method, requestId: this.requestId });
+    this.log = lazyChild(gate.log, { method, requestId: this.requestId });
     if (!answerOnce) this.sendRequestId();
   }
 
@@ -509,7 +509,7 @@ function agreementOfRefusal(e: unknown): AgreementRef | undefined {
   return typeof agreementId === 'string' && typeof agreementVersion === 'number' ? { id: agreementId, version: agreementVersion } : undefined;
 }
 
-function logFailure(log: Logger, e: unknown): void {
+function logFailure(log: CallLog, e: unknown): void {
   if (e instanceof CredfedError) log.warn({ code: e.code, err: e }, 'call refused');
   else log.error({ err: e }, 'call failed');
 }

@@ -59,6 +59,51 @@ export function createLogger(opts: { level?: string; node?: string; destination?
   return logger;
 }
 
+/** What a call's code logs with: the four levels, as pino's. */
+export type CallLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+type Level = keyof CallLog;
+
+/**
+ * A child of `parent` with `bindings`, made only when a line is written at an
+ * enabled level: a call that logs nothing (most calls, at the default level)
+ * makes no child logger.
+ */
+export function lazyChild(parent: Logger, bindings: Record<string, unknown>): CallLog {
+  return new LazyChild(parent, bindings) as unknown as CallLog;
+}
+
+class LazyChild {
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown>,
+  ) {}
+
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+
+  private write(level: Level, args: unknown[]): void {
+    if (!this.parent.isLevelEnabled(level)) return;
+    this.child ??= this.parent.child(this.bindings);
+    (this.child[level] as (...a: unknown[]) => void)(...args);
+  }
+}
+
 /** The allow-listed fields of `obj`, with safe values only. */
 export function allowed(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CredfedError } from '../../../src/core/errors.js';
-import { createLogger, MASKED_NUMBER } from '../../../src/obs/logger.js';
+import { createLogger, lazyChild, MASKED_NUMBER } from '../../../src/obs/logger.js';
 
 const RIC = '11010519491231002X';
 
@@ -30,6 +30,20 @@ describe('createLogger', () => {
     expect(line).toEqual({ level: 30, node: 'city', partner: 'county-a', count: 3, durationMs: 12, msg: 'pushed' });
     void pid;
     void hostname;
+  });
+
+  it("a call's lazy child writes with the call's filtered bindings, at enabled levels only", () => {
+    const { lines, log } = capture();
+    log.level = 'info';
+    const call = lazyChild(log, { method: 'Recognize', requestId: 'r-2', subjectName: '王芳' });
+    call.debug({ count: 1 }, 'below the level');
+    call.info({ count: 2 }, 'written');
+    call.warn({ count: 3, identifier: RIC }, 'warned');
+    expect(lines.map((l) => [l.msg, l.method, l.requestId, l.count])).toEqual([
+      ['written', 'Recognize', 'r-2', 2],
+      ['warned', 'Recognize', 'r-2', 3],
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/王芳|subjectName|identifier|11010519491231002X/);
   });
 
   it('filters the bindings of child loggers, and of their children', () => {
