@@ -21,7 +21,8 @@ export interface Premise {
 /** An answer's premise no longer holds: nothing was entered for it; work the call again from the store. */
 export class PremiseFailed extends Error {
   constructor(readonly premise: Premise) {
-    super(`the subject named by ${premise.scheme}:${premise.value} changed since its answer was remembered`);
+    // The identifier stays out of the message (messages reach the logs; identifiers must not).
+    super('the subject an answer from memory rested on changed since the answer was remembered');
     this.name = 'PremiseFailed';
   }
 }
