@@ -103,12 +103,10 @@ export class LocalVerdicts {
       if (memory) return memory;
     }
     // One coalesced read resolves the identifier and digests its subject's records (keys, versions, statuses).
-    const states = new Map<string, string>();
     const looked: { scheme: number; value: string; hit?: { subjectId: string; state: string } }[] = [];
     const resolve = async (s: number, value: string) => {
       const hit = await this.reads.get(s, value);
       looked.push({ scheme: s, value, ...(hit ? { hit } : {}) });
-      if (hit) states.set(hit.subjectId, hit.state);
       return hit?.subjectId;
     };
     const found = await findIdentifierWith(resolve, keys, { value: query.identifier, ...(scheme ? { scheme } : {}), mask }).catch((e: unknown) => {
@@ -120,7 +118,7 @@ export class LocalVerdicts {
     // The cache is checked against that state; the records' bytes are read only to compute a new verdict.
     const key = cacheKey(found?.subjectId, asked, purpose, asker);
     const now = this.deps.clock.now().getTime();
-    const current = found ? states.get(found.subjectId)! : '';
+    const current = found ? looked.find((l) => l.hit?.subjectId === found.subjectId)!.hit!.state : '';
     const only = looked.length === 1 ? looked[0]! : undefined;
     if (found && only?.hit) this.remember(memoryKey, { found, asked, premise: { scheme: only.scheme, value: only.value, ...only.hit } });
     const cached = this.cache.get(key, current, now);

@@ -2,7 +2,7 @@
 import type { AuditEntry } from '../../core/audit/audit-event.js';
 import type { Premise } from '../../core/audit/premise.js';
 import type { Queryable } from './queryable.js';
-import { IN_FORCE_STATUSES, subjectStatesSql } from './records-in-force-repo.js';
+import { IN_FORCE, subjectStatesSql } from './records-in-force-repo.js';
 
 export const ENTRY_COLUMNS =
   'chain, seq, at, actor, partner, certificate_fingerprint, method, purpose, subject, reference, decision, reason, agreement_id, agreement_version, records_returned, records_accepted, records_rejected, prev_hash, hash';
@@ -107,7 +107,7 @@ export async function appendIfHeadAndPremises(
      SELECT (SELECT count(*) FROM written)::int AS written, ARRAY(SELECT n - 1 FROM failed ORDER BY n)::int[] AS failed`,
     [
       chain, last.seq, last.hash, first.seq - 1, first.prevHash,
-      premises.map((p) => p.scheme), premises.map((p) => p.value), premises.map((p) => p.subjectId), premises.map((p) => p.state), IN_FORCE_STATUSES,
+      premises.map((p) => p.scheme), premises.map((p) => p.value), premises.map((p) => p.subjectId), premises.map((p) => p.state), IN_FORCE,
       ...entryColumns(entries),
     ],
     'audit_append_if_linked_and_held',

@@ -8,8 +8,8 @@
 import type { Queryable } from './queryable.js';
 import { idKey } from './subject-groups.js';
 
-/** Active (counted) and disputed (counted or not, per the rules). */
-const IN_FORCE = [1, 2];
+/** Active (counted) and disputed (counted or not, per the rules): the records a state digest covers. */
+export const IN_FORCE: readonly number[] = [1, 2];
 
 export interface RecordInForceRow {
   readonly originId: string;
@@ -61,9 +61,6 @@ export function subjectStatesSql(from: string, inForce: string): string {
               WHERE subject_id = ANY(ARRAY(SELECT h.subject_id UNION ALL SELECT subject_id FROM subject_aliases WHERE canonical_id = h.subject_id))
                 AND status = ANY(${inForce}::smallint[])) r`;
 }
-
-/** The records in force a state digest covers (the parameter `subjectStatesSql` names). */
-export const IN_FORCE_STATUSES: readonly number[] = IN_FORCE;
 
 /** For many (normalised) identifiers in one statement (`subjectStatesSql`), keyed by `idKey`; unlinked identifiers are absent. */
 export async function subjectStates(q: Queryable, asked: readonly { scheme: number; value: string }[]): Promise<Map<string, SubjectState>> {
