@@ -229,14 +229,14 @@ export function unary<Req, Res>(
 
 /** What a call needs from the agreement, with the purpose and reference noted for the audit entry. */
 function needOf<Req>(policy: CallPolicy<Req>, req: Req | undefined): CallNeed & { note: AuditNote } {
-  if (!policy.purposeOf) return { ...(policy.direction ? { direction: policy.direction } : {}), note: {} };
+  const need: { direction?: Direction; purpose?: Purpose; purposeRequired?: boolean; note: AuditNote } = { note: {} };
+  if (policy.direction) need.direction = policy.direction;
+  if (!policy.purposeOf) return need;
+  need.purposeRequired = true;
   const stated = req === undefined ? {} : policy.purposeOf(req);
-  return {
-    ...(policy.direction ? { direction: policy.direction } : {}),
-    ...(stated.purpose ? { purpose: stated.purpose } : {}),
-    purposeRequired: true,
-    note: { ...(stated.purpose ? { purpose: stated.purpose } : {}), ...(stated.reference ? { reference: stated.reference } : {}) },
-  };
+  if (stated.purpose) need.purpose = need.note.purpose = stated.purpose;
+  if (stated.reference) need.note.reference = stated.reference;
+  return need;
 }
 
 /**

@@ -73,7 +73,7 @@ describe('appending', () => {
     expect(await verifyAudit(t.store)).toMatchObject({ chains: 2, entries: 4, problems: [] });
   });
 
-  it('keeps appends arriving over many turns in one gap-free chain (commits in flight at once)', async () => {
+  it('keeps appends arriving over many turns, some while a commit is in flight, in one gap-free chain', async () => {
     const entries = await Promise.all(
       Array.from({ length: 120 }, async (_, i) => {
         for (let k = 0; k < i % 7; k++) await new Promise((resolve) => setImmediate(resolve));
