@@ -154,9 +154,8 @@ export function authorize(
   call: AuthContextSource,
   access: Access,
   method: string,
-  signal: AbortSignal = new AbortController().signal,
   requestId: string = randomUUID(),
-): CallContext {
+): Omit<CallContext, 'signal'> {
   const peer = peerIdentityFromCall(call);
   if (peer.federation !== gate.federation) {
     throw new CredfedError('PEER_UNKNOWN', `certificate names federation "${peer.federation}", this node serves "${gate.federation}"`);
@@ -164,13 +163,13 @@ export function authorize(
   if (access === 'admin') {
     if (peer.kind !== 'admin') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs an admin certificate`);
     const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
-    return { peer, requestId, ...(certificate ? { certificate } : {}), log: lazyChild(gate.log, { method, requestId }), signal, ...NO_AGREEMENT };
+    return { peer, requestId, ...(certificate ? { certificate } : {}), log: lazyChild(gate.log, { method, requestId }), ...NO_AGREEMENT };
   }
   if (peer.kind !== 'partner') throw new CredfedError('PEER_NOT_ALLOWED', `${method} needs a partner certificate`);
   const partner = gate.partner(peer.id);
   if (!partner) throw new CredfedError('PEER_UNKNOWN', `"${peer.id}" is not a registered partner of this node`);
   const certificate = gate.certificate?.(peer, peerCertificateFromCall(call));
-  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: lazyChild(gate.log, { method, partner: peer.id, requestId }), signal, ...NO_AGREEMENT };
+  return { peer, partner, requestId, ...(certificate ? { certificate } : {}), log: lazyChild(gate.log, { method, partner: peer.id, requestId }), ...NO_AGREEMENT };
 }
 
 /** Context parts that the wrapper's guard fills in (authorize alone neither enforces agreements nor audits). */
@@ -302,11 +301,14 @@ export function serverStream<Req, Res>(
   };
 }
 
+const NOTHING = () => undefined;
+
 /** What every wrapper does around one call: admit the caller, enforce its agreement, audit, watch for its cut-off, finish exactly once. */
 class CallGuard {
-  onFinish: (e: grpc.ServiceError | undefined, res?: unknown) => void = () => undefined;
+  onFinish: (e: grpc.ServiceError | undefined, res?: unknown) => void = NOTHING;
   log: CallLog;
-  private readonly abort = new AbortController();
+  /** Behind `signal`: made when first needed (most calls never look at it). */
+  private controller: AbortController | undefined;
   private readonly unwatch: (() => void)[] = [];
   private finished = false;
   /** A refusal is being entered in the audit log: the call ends with it, not otherwise. */
@@ -355,7 +357,7 @@ class CallGuard {
     const call = sessionAuth(grpcCall);
     Object.assign(this.note, need.note);
     this.who = callerOf(call, this.access);
-    const base = authorize(this.gate, call, this.access, this.method, this.abort.signal, this.requestId);
+    const base = authorize(this.gate, call, this.access, this.method, this.requestId);
     this.log = base.log;
     const partner = base.partner;
     const enforcer = partner ? this.gate.agreements : undefined;
@@ -366,14 +368,27 @@ class CallGuard {
       if (cutOff) this.unwatch.push(cutOff);
       if (enforcer) this.unwatch.push(enforcer.watch(partner, need, (refusal) => this.end(refusal)));
     }
+    const guard = this;
     return {
       ...base,
+      get signal() {
+        return guard.signal;
+      },
       ...(this.agreement ? { agreement: this.agreement } : {}),
       agreementNow: () => (partner && enforcer ? enforcer.recheck(partner, need) : undefined),
       audit: this.note,
       premisesChecked: this.answerOnce && this.gate.audit !== undefined && this.who !== undefined,
       record: (note) => this.enter('allow', undefined, note, refOf(this.agreementNow(partner, need))),
     };
+  }
+
+  /** Aborted when the call is cut off or its caller cancels (`CallContext.signal`). */
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  private abortWith(reason: unknown): void {
+    (this.controller ??= new AbortController()).abort(reason);
   }
 
   /** The call's own audit entry (after its handler succeeded); durable when this resolves. */
@@ -412,7 +427,7 @@ class CallGuard {
     this.finished = true;
     this.unwatch.forEach((u) => u());
     this.measure('CANCELLED');
-    this.abort.abort(new CredfedError('UNAVAILABLE', 'the caller cancelled the call'));
+    this.abortWith(new CredfedError('UNAVAILABLE', 'the caller cancelled the call'));
   }
 
   /** Fails the call after entering the refusal in the audit log (when the caller is known). */
@@ -432,7 +447,7 @@ class CallGuard {
     if (this.finished) return;
     this.log.warn({ code: refusal.code, err: refusal }, 'call ended: no longer allowed');
     this.fail(refusal);
-    this.abort.abort(refusal);
+    this.abortWith(refusal);
   }
 
   private agreementNow(partner: PartnerConfig | undefined, need: CallNeed): AgreementInForce | undefined {

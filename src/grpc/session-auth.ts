@@ -15,20 +15,29 @@ const bySession = new WeakMap<object, AuthContext>();
 
 /** The call with its auth context read at most once per session. */
 export function sessionAuth<C extends AuthContextSource & { getPeer(): string }>(call: C): AuthContextSource & { getPeer(): string } {
-  const session = sessionOf(call);
-  let auth: AuthContext;
-  let read = false;
-  return {
-    getAuthContext: () => {
-      if (read) return auth;
-      const known = session ? bySession.get(session) : undefined;
-      auth = known ?? call.getAuthContext();
-      if (session && !known && auth?.sslPeerCertificate) bySession.set(session, auth);
-      read = true;
-      return auth;
-    },
-    getPeer: () => call.getPeer(),
-  };
+  return new SessionAuthCall(call);
+}
+
+/** A call's auth context, from its session when known (a class, so a call makes no closures). */
+class SessionAuthCall {
+  private auth: AuthContext;
+  private read = false;
+
+  constructor(private readonly call: AuthContextSource & { getPeer(): string }) {}
+
+  getAuthContext(): AuthContext {
+    if (this.read) return this.auth;
+    const session = sessionOf(this.call);
+    const known = session ? bySession.get(session) : undefined;
+    this.auth = known ?? this.call.getAuthContext();
+    if (session && !known && this.auth?.sslPeerCertificate) bySession.set(session, this.auth);
+    this.read = true;
+    return this.auth;
+  }
+
+  getPeer(): string {
+    return this.call.getPeer();
+  }
 }
 
 /**
