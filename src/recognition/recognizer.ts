@@ -43,7 +43,6 @@ export class Recognizer {
     opts: { single?: boolean; fromMemory?: boolean } = {},
   ): Promise<Outcome<IssuedVerdict>[]> {
     checkRequest(queries, reference);
-    if (opts.single && queries.length === 1) return [{ value: await this.local.issue(queries[0]!, purpose, asker, opts.fromMemory) }];
     return mapLimited(queries, (q) => this.local.issue(q, purpose, asker, opts.fromMemory), opts.single ?? false);
   }
 
