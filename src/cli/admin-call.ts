@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { DEFAULTS } from '../config/defaults.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadCliConfig } from './cli-env.js';
 import { CredfedError, ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 import { AdminClient, type StatusResponse } from '../gen/credfed/v1/admin.js';
 import { reasonOf } from '../grpc/to-grpc-error.js';
@@ -21,7 +21,7 @@ export interface AdminTarget {
 
 /** The node a configuration file describes, reached with the given admin certificate. */
 export function targetFromConfig(configFile: string, certFile: string, keyFile: string): AdminTarget {
-  const c = loadConfig(configFile);
+  const c = loadCliConfig(configFile);
   const host = c.listen.host === '0.0.0.0' || c.listen.host === '::' ? '127.0.0.1' : c.listen.host;
   return { federation: c.federation, nodeId: c.nodeId, endpoint: `${host}:${c.listen.port}`, caFile: c.tls.ca, certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
 }

@@ -19,6 +19,8 @@ export interface Io {
   readonly stdin?: NodeJS.ReadableStream;
   /** Resolves when stdout has room for more (backpressure for commands that stream; absent = always room). */
   drain?(): Promise<void>;
+  /** Where configuration overrides (DATABASE_URL, CREDFED_*) are read: process.env in the real CLI, absent = process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Command {

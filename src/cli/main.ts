@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { CredfedError } from '../core/errors.js';
 import { VERSION } from '../grpc/admin-service.js';
 import { setCliCommand } from './cli-audit.js';
+import { setCliEnv } from './cli-env.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 
 /**
@@ -108,6 +109,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     const args = parseCommandArgs(cmd, rest);
     setCliCommand(cmd.name);
+    setCliEnv(io.env ?? process.env);
     return await cmd.run(args as never, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -151,7 +151,7 @@ describe('credfed import', () => {
   ];
 
   async function importFile(): Promise<{ run: Run; summary: Record<string, unknown> & { rejections: Record<string, unknown>[] } }> {
-    const run = await credfed(['import', ndjson, '--config', configFile, '--json'], 90_000);
+    const run = await credfed(['import', ndjson, '--config', configFile, '--json']);
     expect(run.stderr).not.toContain('unexpected error');
     return { run, summary: JSON.parse(run.stdout) };
   }
@@ -222,7 +222,7 @@ describe('credfed import', () => {
   });
 
   it('prints a readable summary without --json', async () => {
-    const run = await credfed(['import', ndjson, '-c', configFile], 90_000);
+    const run = await credfed(['import', ndjson, '-c', configFile]);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain(ndjson);
     for (const r of expectedRejections) expect(run.stdout).toContain(`line ${r.line}: ${r.reason}`);
@@ -230,7 +230,7 @@ describe('credfed import', () => {
 
   it('a missing import file exits 1, naming it', async () => {
     const missing = path.join(tmp, 'no-such.ndjson');
-    const run = await credfed(['import', missing, '--config', configFile], 90_000);
+    const run = await credfed(['import', missing, '--config', configFile]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(missing);
   });

@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { loadConfig } from '../../config/load-config.js';
+import { loadCliConfig } from '../cli-env.js';
 import { formatHost, parseHostPort } from '../../config/parse-config.js';
 import { clientCredentials, partnerChannelOptions } from '../../pki/grpc-credentials.js';
 import { loadTlsFiles } from '../../pki/tls-files.js';
@@ -59,7 +59,7 @@ EXAMPLES
     const timeoutMs = values['timeout-ms'] === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(values['timeout-ms'] as string);
     const override = values.address === undefined ? undefined : parseAddress(values.address as string);
     const service = typeof values.service === 'string' ? values.service : '';
-    const config = loadConfig(values.config);
+    const config = loadCliConfig(values.config);
     const host = override?.host ?? (config.listen.host === '0.0.0.0' || config.listen.host === '::' ? '127.0.0.1' : config.listen.host);
     const address = `${formatHost(host)}:${override?.port ?? config.listen.port}`;
     const tls = await loadTlsFiles({ caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../config/load-config.js';
+import { loadCliConfig } from '../cli-env.js';
 import { systemClock } from '../../core/clock.js';
 import type { CsvEncoding } from '../../core/records/csv/byte-decoder.js';
 import { importCsv } from '../../importer/csv-import.js';
@@ -104,7 +104,7 @@ EXAMPLES
     if (typeof values.errors === 'string' && path.resolve(values.errors) === path.resolve(file)) {
       throw new UsageError('--errors must name another file than the one imported');
     }
-    const config = loadConfig(values.config);
+    const config = loadCliConfig(values.config);
     const persons = loadPersonsProtection(config.persons);
     const errors = typeof values.errors === 'string' ? await ErrorsFile.create(values.errors) : undefined;
     let bar: ProgressBar | undefined;

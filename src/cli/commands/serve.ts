@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
+import { loadCliConfig } from '../cli-env.js';
 import { CredfedError } from '../../core/errors.js';
 import { ensureDevCertificates } from '../../pki/dev-certs.js';
 import { createLogger, type Logger } from '../../obs/logger.js';
@@ -43,7 +43,7 @@ EXAMPLES
 `,
   async run({ values }, io) {
     if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
-    const config = loadConfig(values.config);
+    const config = loadCliConfig(values.config);
     if (values.dev) await ensureDevFiles(config.tls, config.federation, config.nodeId);
     const log = createLogger({ level: config.logLevel, node: config.nodeId });
     const gateway = await startGateway(config, { log });

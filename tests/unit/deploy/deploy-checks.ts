@@ -184,7 +184,7 @@ export function ciBuildCommands(ciScript: string): { phases: string[]; commands:
       .split('\n')
       .filter((l) => !l.trim().startsWith('#'))
       .join('\n');
-    const npm = /\bnpm (ci|run [\w:-]+)(?=[\s;"']|$)/.exec(code);
+    const npm = /\bnpm (ci(?: --[\w=-]+)*|run [\w:-]+)(?=[\s;"']|$)/.exec(code);
     if (!npm) throw new Error(`.ci/run: phase ${m[1]} runs no npm command`);
     phases.push(m[1]!);
     commands.push(`npm ${npm[1]}`);

@@ -15,9 +15,9 @@ const runtime = stages.at(-1)!;
 const args = (keyword: string) => runtime.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
 describe('.ci/run, as the Dockerfile test reads it', () => {
-  it('runs install, gen and typecheck before its tests, with npm ci, npm run gen and npm run typecheck', () => {
-    expect(CI.phases).toEqual(['install', 'gen', 'typecheck']);
-    expect(CI.commands).toEqual(['npm ci', 'npm run gen', 'npm run typecheck']);
+  it('runs install, gen, typecheck and build before its tests, with npm ci, npm run gen, npm run typecheck and npm run build', () => {
+    expect(CI.phases).toEqual(['install', 'gen', 'typecheck', 'build']);
+    expect(CI.commands).toEqual(['npm ci --ignore-scripts', 'npm run gen', 'npm run typecheck', 'npm run build']);
   });
 });
 
@@ -45,14 +45,15 @@ describe('deploy/Dockerfile', () => {
     expect(args('EXPOSE').join(' ').split(/\s+/)).toEqual(expect.arrayContaining(['7400', '9464']));
   });
 
-  it('copies in the runtime stage what the CLI runs through tsx: sources, .proto files, bin, production node_modules', () => {
+  it('copies in the runtime stage what the CLI runs: the compiled dist/, .proto files, bin, production node_modules, and no sources', () => {
     const copies = runtime.instructions.filter((i) => i.keyword === 'COPY');
     const targets = copies.flatMap((c) => c.args.split(/\s+/).slice(0, -1).map((src) => ({ src, from: c.flags.find((f) => f.startsWith('--from='))?.slice(7) })));
-    for (const dir of ['src', 'proto', 'bin', 'package.json']) expect(targets, dir).toContainEqual({ src: `/app/${dir}`, from: 'build' });
+    for (const dir of ['dist', 'proto', 'bin', 'package.json']) expect(targets, dir).toContainEqual({ src: `/app/${dir}`, from: 'build' });
+    expect(targets.map((t) => t.src)).not.toContain('/app/src');
     expect(targets).toContainEqual({ src: '/app/node_modules', from: 'prod-deps' });
     const prodDeps = stages.find((s) => s.name === 'prod-deps')!;
-    expect(prodDeps.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n')).toMatch(/npm ci --omit=dev/);
-    // src/gen is committed, and the gateway reads src/store/migrations and proto/ at run time.
+    expect(prodDeps.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n')).toMatch(/npm ci --omit=dev --ignore-scripts/);
+    // src/gen is committed; the build copies src/store/migrations into dist/; the gateway reads proto/ at run time.
     for (const p of ['src/gen', 'src/store/migrations', 'proto/credfed/v1', 'bin/credfed.js']) expect(fs.existsSync(path.join(REPO_ROOT, p)), p).toBe(true);
   });
 
@@ -60,9 +61,9 @@ describe('deploy/Dockerfile', () => {
     const patterns = IGNORE.split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    for (const p of ['node_modules', '.git', 'certs', '.credfed', '**/*.key']) expect(patterns, p).toContain(p);
-    // tsc -p . checks tests/ too, and npm ci needs the lockfile.
-    for (const p of ['src', 'tests', 'proto', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json', 'buf.gen.yaml', 'buf.yaml'])
+    for (const p of ['node_modules', 'dist', '.git', 'certs', '.credfed', '**/*.key']) expect(patterns, p).toContain(p);
+    // tsc -p . checks tests/ too, npm ci needs the lockfile, npm run build its script and tsconfig.
+    for (const p of ['src', 'tests', 'proto', 'bin', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'buf.gen.yaml', 'buf.yaml'])
       expect(patterns, p).not.toContain(p);
   });
 });
@@ -75,7 +76,7 @@ describe('the Dockerfile check rejects broken Dockerfiles', () => {
   });
 
   it('a single-stage build', () => {
-    const single = 'FROM node:24-bookworm-slim AS build\nCOPY . .\nRUN npm ci\nRUN npm run gen\nRUN npm run typecheck\nUSER node\n';
+    const single = 'FROM node:24-bookworm-slim AS build\nCOPY . .\nRUN npm ci --ignore-scripts\nRUN npm run gen\nRUN npm run typecheck\nRUN npm run build\nUSER node\n';
     expect(checkDockerfile(single, CI.commands)).toEqual([
       'expected a multi-stage build, found 1 stage(s)',
       'final stage copies nothing from the build stage (COPY --from=build)',
@@ -84,7 +85,8 @@ describe('the Dockerfile check rejects broken Dockerfiles', () => {
 
   it('a build stage that skips or reorders a CI step', () => {
     expect(checkDockerfile(DOCKERFILE.replace(/^RUN npm run typecheck$/m, ''), CI.commands).join('\n')).toMatch(/build stage RUN/);
-    expect(checkDockerfile(DOCKERFILE, ['npm ci', 'npm run typecheck', 'npm run gen']).join('\n')).toMatch(/build stage RUN/);
+    expect(checkDockerfile(DOCKERFILE.replace(/^RUN npm run build$/m, ''), CI.commands).join('\n')).toMatch(/build stage RUN/);
+    expect(checkDockerfile(DOCKERFILE, ['npm ci --ignore-scripts', 'npm run typecheck', 'npm run gen', 'npm run build']).join('\n')).toMatch(/build stage RUN/);
   });
 
   it('a runtime image that is not Node LTS', () => {

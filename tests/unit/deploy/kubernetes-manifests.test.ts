@@ -70,7 +70,7 @@ describe('deploy/kubernetes manifests', () => {
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(container.resources.limits.memory).toEqual(expect.any(String));
-    // The read-only root needs a writable /tmp (tsx's transpile cache).
+    // The read-only root keeps a writable /tmp for commands run in the pod.
     const tmp = container.volumeMounts.find((m: Json) => m.mountPath === '/tmp');
     expect(pod.volumes.find((v: Json) => v.name === tmp?.name)?.emptyDir).toBeDefined();
     expect(selects(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);

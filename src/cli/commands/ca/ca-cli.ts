@@ -3,7 +3,7 @@
  * from its configuration file (like `credfed import`), secrets from files.
  */
 import path from 'node:path';
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import { systemClock } from '../../../core/clock.js';
 import type { CaContext } from '../../../ca/ca-context.js';
 import { unlockCa, type UnlockedCa } from '../../../ca/ca-unlock.js';
@@ -79,7 +79,7 @@ export function distinctPaths(entries: readonly [string, string | undefined][]):
 
 /** Opens the node's store from --config, runs `work`, closes the store. */
 export async function withCa<T>(values: Values, work: (ctx: CaContext) => Promise<T>): Promise<T> {
-  const config = loadConfig(flag(values, 'config', true));
+  const config = loadCliConfig(flag(values, 'config', true));
   const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB });
   try {
     return await audited(store, config.nodeId, actorOf(values), () => work({ store, federation: config.federation, nodeId: config.nodeId, clock: systemClock }));

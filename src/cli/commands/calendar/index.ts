@@ -7,7 +7,7 @@
 import { loadCalendar, readCalendarFile } from '../../../calendar/load-calendar.js';
 import { REPORTING_WORKING_DAYS } from '../../../core/calendar/working-days.js';
 import { parseCalendarDate } from '../../../core/records/calendar-date.js';
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import { EXIT, UsageError, type Command } from '../../command.js';
 import { formatTable } from '../../table.js';
 
@@ -72,7 +72,7 @@ EXAMPLES
 `,
   async run({ values }, io) {
     if (values.config !== undefined && values.file !== undefined) throw new UsageError('--config and --file exclude each other');
-    const file = typeof values.file === 'string' ? values.file : typeof values.config === 'string' ? loadConfig(values.config).calendar.file : undefined;
+    const file = typeof values.file === 'string' ? values.file : typeof values.config === 'string' ? loadCliConfig(values.config).calendar.file : undefined;
     const calendar = loadCalendar(file);
     if (typeof values.date !== 'string') {
       io.out(`${formatTable(['YEAR', 'SOURCE'], calendar.coverage().map((c) => [String(c.year), c.source]))}\n`);

@@ -1,6 +1,6 @@
 /** What the `credfed partner …` commands share: the node's store, the actor, output. */
 import os from 'node:os';
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import type { NodeConfig } from '../../../config/node-config.js';
 import { snapshotOf, type Partner, type PartnerChange, type PartnerSnapshot } from '../../../partners/partner.js';
 import { seedAgreementsFromConfig } from '../../../agreements/seed-agreements.js';
@@ -30,7 +30,7 @@ STORE_LOCKED).`;
  */
 export async function withNodeStore<T>(values: Values, fn: (store: Store, config: NodeConfig) => Promise<T>): Promise<T> {
   if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
-  const config = loadConfig(values.config);
+  const config = loadCliConfig(values.config);
   const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB });
   try {
     await seedFromConfig(store, config);

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import { pushPartnerIds } from '../../../config/node-config.js';
 import { loadPersonsProtection } from '../../../persons/persons-protection.js';
 import { rekeyPersons, type RekeySummary } from '../../../persons/rekey.js';
@@ -45,7 +45,7 @@ EXAMPLES
 `,
   async run({ values }, io) {
     if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
-    const config = loadConfig(values.config);
+    const config = loadCliConfig(values.config);
     const protection = loadPersonsProtection(config.persons);
     const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir });
     let summary: RekeySummary;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import { CredfedError } from '../../../core/errors.js';
 import { VERSION } from '../../../grpc/admin-service.js';
 import { backupStore } from '../../../store/backup/store-backup.js';
@@ -51,7 +51,7 @@ EXAMPLES
   async run({ values }, io) {
     const v = values as Values;
     const out = pathFlag(v, 'out', true);
-    const config = loadConfig(flag(v, 'config', true));
+    const config = loadCliConfig(flag(v, 'config', true));
     if (!fs.existsSync(path.dirname(out))) throw new CredfedError('STORE_UNAVAILABLE', `cannot write ${out}: directory ${path.dirname(out)} does not exist`);
     const manifest = await auditedStoreCommand(config, v, out, 'backup', () =>
       backupStore(config, { out, credfedVersion: VERSION, now: new Date(), progress: (m) => io.err(`${m}\n`) }),

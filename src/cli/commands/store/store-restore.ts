@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import type { CheckedBackup } from '../../../store/backup/backup-file.js';
 import { checkBackupFor, restoreStore } from '../../../store/backup/store-backup.js';
 import { EXIT, type Command } from '../../command.js';
@@ -54,7 +54,7 @@ EXAMPLES
   async run({ values }, io) {
     const v = values as Values;
     const from = pathFlag(v, 'from', true);
-    const config = loadConfig(flag(v, 'config', true));
+    const config = loadCliConfig(flag(v, 'config', true));
     const describe = (m: CheckedBackup['manifest']) =>
       `node ${m.nodeId}, ${m.backend} store at schema ${m.schemaVersion}, ${m.counts.records ?? 0} records, backed up ${m.createdAt} by credfed ${m.credfedVersion}`;
     if (v['dry-run']) {

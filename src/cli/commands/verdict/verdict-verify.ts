@@ -4,7 +4,7 @@
  * store and no running gateway: only the issuer's CA certificate.
  */
 import fs from 'node:fs';
-import { loadConfig } from '../../../config/load-config.js';
+import { loadCliConfig } from '../../cli-env.js';
 import { CredfedError } from '../../../core/errors.js';
 import { creditLevelToJSON, Verdict } from '../../../gen/credfed/v1/verdict.js';
 import { parseCrls } from '../../../pki/verdict-revocation.js';
@@ -61,7 +61,7 @@ EXAMPLES
     const trust = list(values.trust).map((f) => readText(f, 'trusted CA file'));
     const crls = list(values.crl).map((f) => readText(f, 'CRL file'));
     if (typeof values.config === 'string') {
-      const config = loadConfig(values.config);
+      const config = loadCliConfig(values.config);
       trust.push(readText(config.tls.ca, 'tls.ca'));
       if (config.tls.crl) crls.push(readText(config.tls.crl, 'tls.crl'));
     }
