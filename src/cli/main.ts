@@ -1,9 +1,7 @@
 import { once } from 'node:events';
 import { CredfedError } from '../core/errors.js';
-import { VERSION } from '../grpc/admin-service.js';
-import { setCliCommand } from './cli-audit.js';
-import { setCliEnv } from './cli-env.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
+import { setStoreNotice } from './cli-store.js';
 
 /**
  * The commands in groups by their first word, each group loaded only when
@@ -38,6 +36,28 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { words: ['health'], load: async () => [(await import('./commands/health.js')).healthCommand] },
 ];
 
+/**
+ * The version, from the module that answers Admin.Status with it: loaded only
+ * when asked for. `credfed --version` loads that module (the store's row
+ * codecs and generated messages come along) but not the configuration parser
+ * or the audit log, which a command's run needs (setUpRun).
+ */
+async function version(): Promise<string> {
+  return (await import('../grpc/admin-service.js')).VERSION;
+}
+
+/**
+ * Names the run for the audit log and gives it its environment and its
+ * terminal (for notices on stderr), loading those modules only when a
+ * command runs.
+ */
+async function setUpRun(cmd: Command, io: Io): Promise<void> {
+  const [{ setCliCommand }, { setCliEnv }] = await Promise.all([import('./cli-audit.js'), import('./cli-env.js')]);
+  setCliCommand(cmd.name);
+  setCliEnv(io.env ?? process.env);
+  setStoreNotice(io.isTty ? (text) => io.err(text) : undefined);
+}
+
 /** Every command, in the order of the usage text (loads every group). */
 export async function allCommands(): Promise<readonly Command[]> {
   return (await Promise.all(COMMAND_GROUPS.map((g) => g.load()))).flat();
@@ -62,7 +82,7 @@ function quietOnBrokenPipe(): void {
 async function usage(): Promise<string> {
   const commands = await allCommands();
   const width = Math.max(...commands.map((c) => c.name.length));
-  return `credfed ${VERSION}: cross-region credit data federation gateway
+  return `credfed ${await version()}: cross-region credit data federation gateway
 
 Usage: credfed <command> [options]     (credfed <command> --help for details)
 
@@ -89,7 +109,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return EXIT.OK;
   }
   if (argv[0] === '--version') {
-    io.out(`${VERSION}\n`);
+    io.out(`${await version()}\n`);
     return EXIT.OK;
   }
   const group = COMMAND_GROUPS.find((g) => g.words.includes(argv[0]!));
@@ -108,8 +128,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   try {
     const args = parseCommandArgs(cmd, rest);
-    setCliCommand(cmd.name);
-    setCliEnv(io.env ?? process.env);
+    await setUpRun(cmd, io);
     return await cmd.run(args as never, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -154,6 +154,15 @@ describe('credfed partner on a node store', () => {
     expect(suspendMissing.stderr).toContain('PARTNER_NOT_FOUND');
   });
 
+  it.skipIf(process.env.DATABASE_URL)('on a terminal, says on stderr that it opens the embedded store (and only there); stdout is the same', async () => {
+    const onTerminal = await credfed(['partner', 'list', '--config', configFile], { isTty: true });
+    const piped = await partner('list');
+    expect(onTerminal.code).toBe(0);
+    expect(onTerminal.stderr).toContain('opening the embedded store');
+    expect(piped.stderr).not.toContain('opening the embedded store');
+    expect(onTerminal.stdout).toBe(piped.stdout);
+  });
+
   it.skipIf(process.env.DATABASE_URL)('with the embedded store in use by another process, exits 1 with STORE_LOCKED', async () => {
     const holder = await openStore({ dataDir: storeConfig.dataDir });
     try {

@@ -33,6 +33,8 @@ export interface InProcessOptions {
   readonly stdin?: string;
   /** Extra environment variables (on top of childEnv()). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Whether stderr is a terminal (default false). */
+  readonly isTty?: boolean;
 }
 
 /** Runs `credfed ...args` in this process through main(argv, io); resolves with its exit code and output. */
@@ -42,7 +44,7 @@ export async function credfed(args: readonly string[], opts: InProcessOptions = 
   const code = await main([...args], {
     out: (t) => void (stdout += t),
     err: (t) => void (stderr += t),
-    isTty: false,
+    isTty: opts.isTty ?? false,
     stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
     env: { ...childEnv(), ...opts.env },
   });

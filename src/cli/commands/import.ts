@@ -11,7 +11,7 @@ import type { ImportProgress, ImportSummary } from '../../importer/import-summar
 import { importNdjson } from '../../importer/ndjson-import.js';
 import { loadPersonsProtection } from '../../persons/persons-protection.js';
 import { ProgressBar } from '../../importer/progress-line.js';
-import { openStore } from '../../store/store.js';
+import { openCliStore } from '../cli-store.js';
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
 
 const ENCODINGS: Readonly<Record<string, CsvEncoding>> = { utf8: 'utf8', 'utf-8': 'utf8', gb18030: 'gb18030', gbk: 'gb18030' };
@@ -111,7 +111,7 @@ EXAMPLES
     const onProgress = io.isTty ? (p: ImportProgress) => bar?.update(p) : undefined;
     let summary: ImportSummary;
     try {
-      const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir });
+      const store = await openCliStore(config);
       if (io.isTty) bar = new ProgressBar((t) => io.err(t), () => performance.now());
       try {
         summary =

@@ -9,7 +9,7 @@ import type { CaContext } from '../../../ca/ca-context.js';
 import { unlockCa, type UnlockedCa } from '../../../ca/ca-unlock.js';
 import { parseDays, parseDuration } from '../../../ca/duration.js';
 import { readPassphraseFile } from '../../../ca/passphrase-file.js';
-import { BRIEF_SHARED_BUFFERS_MIB, openStore } from '../../../store/store.js';
+import { openCliStore } from '../../cli-store.js';
 import { audited } from '../../cli-audit.js';
 import { actorOf } from '../partner/partner-cli.js';
 import { UsageError, type Io } from '../../command.js';
@@ -80,7 +80,7 @@ export function distinctPaths(entries: readonly [string, string | undefined][]):
 /** Opens the node's store from --config, runs `work`, closes the store. */
 export async function withCa<T>(values: Values, work: (ctx: CaContext) => Promise<T>): Promise<T> {
   const config = loadCliConfig(flag(values, 'config', true));
-  const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB });
+  const store = await openCliStore(config, { brief: true });
   try {
     return await audited(store, config.nodeId, actorOf(values), () => work({ store, federation: config.federation, nodeId: config.nodeId, clock: systemClock }));
   } finally {

@@ -6,7 +6,8 @@ import { snapshotOf, type Partner, type PartnerChange, type PartnerSnapshot } fr
 import { seedAgreementsFromConfig } from '../../../agreements/seed-agreements.js';
 import { audited } from '../../cli-audit.js';
 import { seedFromConfig } from '../../../store/repos/partners-repo.js';
-import { BRIEF_SHARED_BUFFERS_MIB, openStore, type Store } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
+import { openCliStore } from '../../cli-store.js';
 import { UsageError, type Io } from '../../command.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -31,7 +32,7 @@ STORE_LOCKED).`;
 export async function withNodeStore<T>(values: Values, fn: (store: Store, config: NodeConfig) => Promise<T>): Promise<T> {
   if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
   const config = loadCliConfig(values.config);
-  const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB });
+  const store = await openCliStore(config, { brief: true });
   try {
     await seedFromConfig(store, config);
     await seedAgreementsFromConfig(store, config);

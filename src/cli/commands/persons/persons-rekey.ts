@@ -2,7 +2,7 @@ import { loadCliConfig } from '../../cli-env.js';
 import { pushPartnerIds } from '../../../config/node-config.js';
 import { loadPersonsProtection } from '../../../persons/persons-protection.js';
 import { rekeyPersons, type RekeySummary } from '../../../persons/rekey.js';
-import { openStore } from '../../../store/store.js';
+import { openCliStore } from '../../cli-store.js';
 import { EXIT, UsageError, type Command } from '../../command.js';
 
 const line = (s: RekeySummary) =>
@@ -47,7 +47,7 @@ EXAMPLES
     if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
     const config = loadCliConfig(values.config);
     const protection = loadPersonsProtection(config.persons);
-    const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir });
+    const store = await openCliStore(config);
     let summary: RekeySummary;
     try {
       summary = await rekeyPersons(store, protection, {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { NodeConfig } from '../../../config/node-config.js';
 import { withClient } from '../../../store/backup/postgres-backup.js';
 import { hasSchema, tablesWithData } from '../../../store/backup/store-contents.js';
-import { BRIEF_SHARED_BUFFERS_MIB, openStore, type Store } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
+import { openCliStore } from '../../cli-store.js';
 import { auditedAfter } from '../../cli-audit.js';
 import { actorOf } from '../partner/partner-cli.js';
 import type { Values } from '../ca/ca-cli.js';
@@ -19,7 +20,7 @@ import type { Values } from '../ca/ca-cli.js';
 export function auditedStoreCommand<T>(config: NodeConfig, values: Values, file: string, kind: 'backup' | 'restore', work: () => Promise<T>): Promise<T> {
   const open = async (decision: 'allow' | 'deny'): Promise<Store | undefined> => {
     if (decision === 'deny' && !(await storeExists(config))) return undefined;
-    const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB });
+    const store = await openCliStore(config, { brief: true });
     if (decision === 'deny' && kind === 'restore' && (await tablesWithData((sql, params) => store.query(sql, params))).length === 0) {
       await store.close();
       return undefined;
