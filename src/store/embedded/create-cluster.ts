@@ -31,6 +31,8 @@ const CREATE_TIMEOUT_MS = 120_000;
  * gateway does not keep 40 MB of a temporary directory (often in memory).
  */
 const TEMPLATE_KEEP_MS = 60_000;
+/** Template folders are named credfed-cluster-<pid>-<random>: a dead owner's is removed by the next one made. */
+const TEMPLATE_PREFIX = 'credfed-cluster-';
 
 let template: Promise<string> | undefined;
 let templateTimer: NodeJS.Timeout | undefined;
@@ -75,8 +77,9 @@ export async function ensureCluster(dataDir: string, settings: readonly string[]
 function clusterTemplate(settings: readonly string[]): Promise<string> | undefined {
   if (template) return template;
   let dir: string;
+  removeStaleTemplates();
   try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credfed-cluster-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `${TEMPLATE_PREFIX}${process.pid}-`));
   } catch {
     return undefined;
   }
@@ -90,6 +93,27 @@ function clusterTemplate(settings: readonly string[]): Promise<string> | undefin
     },
   );
   return template;
+}
+
+/** Templates of processes that died without their exit hook (killed by a signal). */
+function removeStaleTemplates(): void {
+  try {
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      const pid = Number(/^credfed-cluster-(\d+)-/.exec(name)?.[1]);
+      if (pid && pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  } catch {
+    // best effort: an unreadable temporary directory is left as it is
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function dropTemplateLater(): void {
