@@ -1,8 +1,14 @@
+import { EMBEDDED_SHARED_BUFFERS_MIB } from '../store/embedded/pglite-settings.js';
+
 /** Every configuration default, in one place (DESIGN.md §6.5). */
 export const DEFAULTS = {
   listen: '127.0.0.1:7400',
   federation: 'demo',
   logLevel: 'info',
+  store: {
+    /** shared_buffers of an embedded store, in MiB (16): why, beside the other embedded settings in src/store/embedded/pglite-settings.ts. */
+    sharedBuffersMiB: EMBEDDED_SHARED_BUFFERS_MIB,
+  },
   limits: {
     /** Largest gRPC message accepted (a request, a pushed batch) or sent by a client, in bytes (4 MiB). */
     maxMessageBytes: 4 * 1024 * 1024,

@@ -39,7 +39,8 @@ export interface NodeConfig {
   readonly nodeId: string;
   readonly federation: string;
   readonly listen: { readonly host: string; readonly port: number };
-  readonly store: { readonly databaseUrl?: string; readonly dataDir?: string };
+  /** sharedBuffersMiB: shared_buffers of the embedded store (unused with databaseUrl: the server's own setting applies). */
+  readonly store: { readonly databaseUrl?: string; readonly dataDir?: string; readonly sharedBuffersMiB: number };
   readonly tls: {
     readonly ca: string;
     readonly cert: string;

@@ -106,7 +106,12 @@ export function parseConfig(doc: unknown, env: Record<string, string | undefined
     nodeId,
     federation,
     listen: listen.value ?? { host: '127.0.0.1', port: 0 },
-    store: { databaseUrl, dataDir: dataDirRaw ? resolvePath('store.dataDir', dataDirRaw) : undefined },
+    store: {
+      databaseUrl,
+      dataDir: dataDirRaw ? resolvePath('store.dataDir', dataDirRaw) : undefined,
+      // PGlite's WASM memory ends at 2 GiB, so its buffers stay well below.
+      sharedBuffersMiB: int('store.sharedBuffersMiB', DEFAULTS.store.sharedBuffersMiB, 1, 1024),
+    },
     tls: { ca: file('tls.ca'), cert: file('tls.cert'), key: file('tls.key'), crl: optionalFile('tls.crl') },
     ca: { passphraseFile: optionalFile('ca.passphraseFile') },
     metrics: { listen: metricsListen?.value },

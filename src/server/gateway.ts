@@ -107,7 +107,12 @@ export async function startGateway(config: NodeConfig, opts: GatewayOptions = {}
   const timeliness = new TimelinessMeter(metrics, calendar);
   const closers = new Closers();
   return closers.unwindOnFailure(async () => {
-    const store = await openStore({ databaseUrl: config.store.databaseUrl, dataDir: config.store.dataDir, log: (msg, fields) => log.info(fields ?? {}, msg) });
+    const store = await openStore({
+      databaseUrl: config.store.databaseUrl,
+      dataDir: config.store.dataDir,
+      sharedBuffersMiB: config.store.sharedBuffersMiB,
+      log: (msg, fields) => log.info(fields ?? {}, msg),
+    });
     closers.push(() => store.close());
     // /metrics, certificate and CRL expiry, our CRL re-issued before its nextUpdate.
     const expiryWatch = await startExpiryWatch({ config, store, metrics, clock, log, checkMs: opts.expiryCheckMs });

@@ -45,7 +45,7 @@ export interface PoolUsage {
   readonly max: number;
 }
 
-/** shared_buffers of an embedded store opened for a short command (see OpenStoreOptions.sharedBuffersMiB). */
+/** shared_buffers of an embedded store opened for a short command (see OpenStoreOptions.sharedBuffersMiB): a few statements, then exit. */
 export const BRIEF_SHARED_BUFFERS_MIB = 16;
 
 /** Where the store lives and how it is opened. */
@@ -57,9 +57,10 @@ export interface OpenStoreOptions {
   /** Pool size of the postgres backend (default 10). The embedded backend always uses 1. */
   poolSize?: number;
   /**
-   * Embedded only: PGlite's shared_buffers in MiB (default 128, PostgreSQL's
-   * own). CLI commands that run a few statements and exit open with
-   * BRIEF_SHARED_BUFFERS_MIB: PGlite starts ~0.3 s sooner and ~110 MB lighter.
+   * Embedded only: PGlite's shared_buffers in MiB (default
+   * EMBEDDED_SHARED_BUFFERS_MIB, 16; a gateway takes store.sharedBuffersMiB).
+   * CLI commands that run a few statements and exit open with
+   * BRIEF_SHARED_BUFFERS_MIB, whatever the default.
    */
   sharedBuffersMiB?: number;
   /** Directory of `NNNN_name.sql` migrations (default: src/store/migrations). */

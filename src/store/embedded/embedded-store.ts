@@ -12,8 +12,13 @@ import type { Store } from '../store.js';
 import type { StoreLog } from '../store-log.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import { startPgliteHost, type PgliteHost } from './pglite-host.js';
+import { EMBEDDED_SHARED_BUFFERS_MIB } from './pglite-settings.js';
 
-/** Opens (creating if needed) the PGlite database in `dataDir`. Throws STORE_LOCKED or STORE_UNAVAILABLE. */
+/**
+ * Opens (creating if needed) the PGlite database in `dataDir`, with
+ * `sharedBuffersMiB` of shared_buffers (default EMBEDDED_SHARED_BUFFERS_MIB).
+ * Throws STORE_LOCKED or STORE_UNAVAILABLE.
+ */
 export async function openEmbeddedStore(opts: { dataDir: string; log: StoreLog; sharedBuffersMiB?: number }): Promise<Store> {
   const dataDir = path.resolve(opts.dataDir);
   const { log } = opts;
@@ -28,7 +33,7 @@ export async function openEmbeddedStore(opts: { dataDir: string; log: StoreLog; 
   let pool: pg.Pool | undefined;
   try {
     const started = performance.now();
-    host = await startPgliteHost(dataDir, log, opts.sharedBuffersMiB);
+    host = await startPgliteHost(dataDir, log, opts.sharedBuffersMiB ?? EMBEDDED_SHARED_BUFFERS_MIB);
     // Through pglite-socket every connection shares ONE Postgres session, and
     // the socket server interleaves the protocol messages of different
     // connections: a second connection's statements would run inside another

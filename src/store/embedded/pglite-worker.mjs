@@ -4,7 +4,7 @@
  * thread that owns it, so it lives here, off the main thread, behind a
  * pglite-socket server that speaks the PostgreSQL wire protocol; the main
  * thread connects with `pg` like to any PostgreSQL. Started by
- * ./pglite-host.ts.
+ * ./pglite-host.ts, on a data directory that holds a cluster.
  *
  * Plain JavaScript (type-checked through JSDoc), unlike the rest of the code:
  * a worker starts with a fresh module loader, and registering the TypeScript
@@ -32,8 +32,8 @@ let db;
 let server;
 
 async function start() {
-  const startParams = init.sharedBuffersMiB === undefined ? undefined : [...PGlite.defaultStartParams, '-c', `shared_buffers=${init.sharedBuffersMiB}MB`];
-  db = new PGlite({ dataDir: init.dataDir, startParams });
+  // The data directory already holds a cluster: ./pglite-initdb.mjs created it.
+  db = new PGlite({ dataDir: init.dataDir, startParams: [...PGlite.defaultStartParams, ...init.settings], pgliteWasmModule: init.wasmModule });
   await db.waitReady;
   const { listen } = init;
   if (listen.kind === 'unix') {

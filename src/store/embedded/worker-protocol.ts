@@ -9,8 +9,10 @@ export interface PgliteWorkerInit {
   readonly listen: ListenAddress;
   /** Connections the socket server accepts (the pool uses one; the rest is slack for reconnects). */
   readonly maxConnections: number;
-  /** PostgreSQL shared_buffers in MiB; absent: the data directory's own setting (128 MB). */
-  readonly sharedBuffersMiB?: number;
+  /** `-c name=value` pairs added to PGlite's default startParams (./pglite-settings.ts). */
+  readonly settings: readonly string[];
+  /** pglite.wasm compiled once per process: the workers share its code instead of compiling it each. */
+  readonly wasmModule: WebAssembly.Module;
 }
 
 /** Main thread → worker. */

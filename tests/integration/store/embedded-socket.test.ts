@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EMBEDDED_SHARED_BUFFERS_MIB } from '../../../src/store/embedded/pglite-settings.js';
 import { MAX_UNIX_SOCKET_PATH } from '../../../src/store/embedded/socket-address.js';
 import { BRIEF_SHARED_BUFFERS_MIB, openStore } from '../../../src/store/store.js';
 import { createTestStoreConfig } from '../../helpers/store-fixture.js';
@@ -58,20 +59,32 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('embedded store connection', 
     expect((await second.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
-  it("runs with PostgreSQL's 128 MB of shared buffers, or the few a short CLI command asks for", async () => {
+  it('runs with 16 MB of shared buffers unless asked for another amount, with the other embedded settings', async () => {
     const config = await createTestStoreConfig();
     cleanups.push(() => config.cleanup());
-    const showBuffers = async (opts: { sharedBuffersMiB?: number }) => {
+    const show = async (opts: { sharedBuffersMiB?: number }) => {
       const store = await openStore({ dataDir: config.dataDir, ...opts });
       try {
-        return (await store.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers;
+        const settings = await store.query<{ name: string; setting: string }>(
+          `SELECT name, current_setting(name) AS setting FROM pg_settings
+            WHERE name IN ('shared_buffers', 'max_connections', 'work_mem', 'maintenance_work_mem', 'temp_buffers') ORDER BY name`,
+        );
+        return Object.fromEntries(settings.rows.map((r) => [r.name, r.setting]));
       } finally {
         await store.close();
       }
     };
-    expect(await showBuffers({})).toBe('128MB');
-    expect(await showBuffers({ sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB })).toBe(`${BRIEF_SHARED_BUFFERS_MIB}MB`);
-    // the setting is per start, not written into the data directory
-    expect(await showBuffers({})).toBe('128MB');
+    expect(await show({})).toEqual({
+      shared_buffers: `${EMBEDDED_SHARED_BUFFERS_MIB}MB`,
+      max_connections: '8',
+      work_mem: '4MB',
+      maintenance_work_mem: '16MB',
+      temp_buffers: '2MB',
+    });
+    expect((await show({ sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB })).shared_buffers).toBe(`${BRIEF_SHARED_BUFFERS_MIB}MB`);
+    expect((await show({ sharedBuffersMiB: 128 })).shared_buffers).toBe('128MB');
+    expect(EMBEDDED_SHARED_BUFFERS_MIB).toBe(16);
+    // the settings are per start, not written into the data directory
+    expect((await show({})).shared_buffers).toBe(`${EMBEDDED_SHARED_BUFFERS_MIB}MB`);
   });
 });

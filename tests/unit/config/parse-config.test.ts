@@ -39,7 +39,7 @@ describe('parseConfig', () => {
       nodeId: 'county-a',
       federation: DEFAULTS.federation,
       listen: { host: '127.0.0.1', port: 7400 },
-      store: { databaseUrl: undefined, dataDir: '/etc/credfed/data' },
+      store: { databaseUrl: undefined, dataDir: '/etc/credfed/data', sharedBuffersMiB: DEFAULTS.store.sharedBuffersMiB },
       tls: { ca: '/etc/credfed/certs/ca.crt', cert: '/etc/credfed/certs/county-a.crt', key: '/etc/credfed/certs/county-a.key', crl: undefined },
       ca: { passphraseFile: undefined },
       metrics: { listen: undefined },
@@ -75,6 +75,16 @@ describe('parseConfig', () => {
     const config = parse(doc).value!;
     expect(config.tls).toEqual({ ca: '/pki/ca.crt', cert: '/pki/a.crt', key: '/pki/a.key', crl: undefined });
     expect(config.store.dataDir).toBe('/var/lib/credfed');
+  });
+
+  it("reads the embedded store's shared buffers, 16 MiB unless set, within 1 to 1024 MiB", () => {
+    expect(DEFAULTS.store.sharedBuffersMiB).toBe(16);
+    expect(parse({ ...minimal(), store: { dataDir: 'data', sharedBuffersMiB: 128 } }).value!.store.sharedBuffersMiB).toBe(128);
+    for (const bad of [0, 1025, 12.5, '64MB']) {
+      expect(problems({ ...minimal(), store: { dataDir: 'data', sharedBuffersMiB: bad } })).toEqual([
+        `store.sharedBuffersMiB: expected a whole number from 1 to 1024, found ${JSON.stringify(bad)}`,
+      ]);
+    }
   });
 
   it('reads every setting the file gives', () => {
