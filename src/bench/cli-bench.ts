@@ -22,10 +22,12 @@ import { VERSION } from '../grpc/admin-service.js';
 import { wholeNumberFlags } from './bench-stats.js';
 import { freePortRun } from './free-ports.js';
 import { interleaved, pairedDifference, spread, timeNode, type TimedRun } from './timed-process.js';
-import { CREDFED_BIN, probeUp, settledRss, spawnUp, stopEveryUp, type UpProbe } from './up-probe.js';
+import { CREDFED_BIN, probeServe, probeUp, settledRss, spawnUp, stopEveryUp, type UpProbe } from './up-probe.js';
 
 const TARGET_VERSION_OVER_NODE_SECONDS = 0.25;
 const TARGET_UP_RSS_MIB = 1024;
+/** One embedded gateway (`credfed serve`) once running. */
+const TARGET_SERVE_RSS_MIB = 300;
 const DEMO_RECORDS = 200;
 const OPEN_STORE_ONCE = path.join(import.meta.dirname, 'open-store-once.js');
 
@@ -91,6 +93,8 @@ async function main(): Promise<void> {
     const first = await probeUp(demoOptions);
     say('the same again on the same directories (a restart)');
     const restart = await probeUp(demoOptions);
+    say("credfed serve on the city's embedded store alone (up stopped): start, then resident memory once settled");
+    const serve = await probeServe(path.join(demoOptions.workDir, 'data', 'city', 'credfed.yaml'), env);
     const upFigures = (u: UpProbe) => ({
       startSeconds: u.startSeconds,
       milestones: u.milestones,
@@ -140,6 +144,15 @@ async function main(): Promise<void> {
               '`credfed up --records N`: spawn to "running; Ctrl-C to stop" (everything synced), then VmRSS sampled every 500 ms until stable within 2% for 3 s (at most 30 s), and VmHWM; the four embedded stores are worker threads of that one process. firstStart: fresh data and certificates directories (certificates made, four stores created); restart: the same command again on them. emptyFederation: a first start with --records 0, earlier in this run',
             target: { rssMiB: TARGET_UP_RSS_MIB },
             met: first.rss.rssMiB < TARGET_UP_RSS_MIB && restart.rss.rssMiB < TARGET_UP_RSS_MIB,
+          },
+          serve: {
+            startSeconds: serve.startSeconds,
+            rssMiB: serve.rss.rssMiB,
+            peakRssMiB: serve.rss.peakRssMiB,
+            rssSettled: serve.rss.settled,
+            measured: "`credfed serve --config <the city's credfed.yaml>` on its embedded store after up stopped: spawn to its 'listening on' log line, then VmRSS once stable as for up, and VmHWM",
+            target: { rssMiB: TARGET_SERVE_RSS_MIB },
+            met: serve.rss.rssMiB < TARGET_SERVE_RSS_MIB,
           },
           errors: errors.length,
         },

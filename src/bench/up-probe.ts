@@ -146,3 +146,43 @@ export async function probeUp(opts: UpOptions): Promise<UpProbe> {
     await up.stop();
   }
 }
+
+export interface ServeProbe {
+  readonly startSeconds: number;
+  readonly rss: SettledRss;
+}
+
+/**
+ * One embedded gateway, `credfed serve --config FILE` (a node configuration
+ * `credfed up` wrote: <data-dir>/<node>/credfed.yaml, up stopped): spawn to its
+ * "listening on" log line, then its resident memory once settled; then stopped.
+ */
+export async function probeServe(config: string, env: NodeJS.ProcessEnv): Promise<ServeProbe> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [CREDFED_BIN, 'serve', '--config', config], { env: { ...env, CREDFED_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  try {
+    const startSeconds = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`credfed serve did not listen within ${READY_TIMEOUT_MS / 1000} s:\n${stderr.slice(-2000)}`)), READY_TIMEOUT_MS);
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr = (stderr + d.toString()).slice(-20_000);
+        if (stderr.includes(' listening on ')) {
+          clearTimeout(timer);
+          resolve(round3((performance.now() - t0) / 1000));
+        }
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`credfed serve exited before it listened:\n${stderr.slice(-2000)}`));
+      });
+    });
+    return { startSeconds, rss: await settledRss(child.pid!) };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (!(await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]))) {
+      child.kill('SIGKILL');
+      await Promise.race([exited, sleep(5_000)]);
+    }
+  }
+}
