@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects (docs/development.md, "Tests"):
+ * Three projects (README.md, "Development", "Test projects"):
  *  - unit   pure code, no store, no build: `npm run test:unit`, seconds.
  *  - once   the built CLI as a process and whatever else does not depend on
  *           the kind of store (CLI parsing, `credfed up`, which always runs

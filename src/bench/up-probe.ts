@@ -46,10 +46,10 @@ export interface UpProcess {
   stop(): Promise<void>;
 }
 
-/** Every up started here and not yet stopped (see stopEveryUp). */
-const live = new Set<UpProcess>();
+/** Every up (and serve) started here and not yet stopped (see stopEveryUp). */
+const live = new Set<{ stop(): Promise<void> }>();
 
-/** Stops every up this process started that still runs (for a benchmark interrupted by a signal). */
+/** Stops every up and serve this process started that still runs (for a benchmark interrupted by a signal). */
 export async function stopEveryUp(): Promise<void> {
   await Promise.all([...live].map((up) => up.stop()));
 }
@@ -161,6 +161,16 @@ export async function probeServe(config: string, env: NodeJS.ProcessEnv): Promis
   const t0 = performance.now();
   const child = spawn(process.execPath, [CREDFED_BIN, 'serve', '--config', config], { env: { ...env, CREDFED_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    live.delete(handle);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    if (await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)])) return;
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
+  };
+  const handle = { stop };
+  live.add(handle);
   let stderr = '';
   try {
     const startSeconds = await new Promise<number>((resolve, reject) => {
@@ -179,10 +189,6 @@ export async function probeServe(config: string, env: NodeJS.ProcessEnv): Promis
     });
     return { startSeconds, rss: await settledRss(child.pid!) };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    if (!(await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]))) {
-      child.kill('SIGKILL');
-      await Promise.race([exited, sleep(5_000)]);
-    }
+    await stop();
   }
 }

@@ -38,13 +38,17 @@ let template: Promise<string> | undefined;
 let templateTimer: NodeJS.Timeout | undefined;
 /** Creations copying from the template now (it is not removed under them). */
 let copying = 0;
+/** The exit hook removing the current template (taken off when the template is dropped). */
+let removeTemplateAtExit: (() => void) | undefined;
 
 /** Makes sure `dataDir` (absolute, locked by the caller) holds a cluster. Rejects with initdb's error. */
 export async function ensureCluster(dataDir: string, settings: readonly string[], log: StoreLog): Promise<void> {
+  const scratch = path.join(dataDir, SCRATCH);
+  // A creation cut short: before PG_VERSION was moved in (start over), or just
+  // after (only the emptied scratch folder is left).
+  fs.rmSync(scratch, { recursive: true, force: true });
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   const started = performance.now();
-  const scratch = path.join(dataDir, SCRATCH);
-  fs.rmSync(scratch, { recursive: true, force: true }); // a creation cut short
   const made = clusterTemplate(settings);
   if (made) {
     clearTimeout(templateTimer);
@@ -83,12 +87,15 @@ function clusterTemplate(settings: readonly string[]): Promise<string> | undefin
   } catch {
     return undefined;
   }
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const removeAtExit = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeAtExit);
+  removeTemplateAtExit = removeAtExit;
   template = runInitdb(dir, settings).then(
     () => dir,
     (err: unknown) => {
       template = undefined; // the next creation tries again
-      fs.rmSync(dir, { recursive: true, force: true });
+      process.off('exit', removeAtExit);
+      removeAtExit();
       throw err;
     },
   );
@@ -100,7 +107,10 @@ function removeStaleTemplates(): void {
   try {
     for (const name of fs.readdirSync(os.tmpdir())) {
       const pid = Number(/^credfed-cluster-(\d+)-/.exec(name)?.[1]);
-      if (pid && pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      // Our own pid on a template we do not hold: a predecessor that had the
+      // same pid (pid 1 in a container restarted with its /tmp kept).
+      const stale = pid === process.pid ? true : pid > 0 && !isAlive(pid);
+      if (stale) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
     }
   } catch {
     // best effort: an unreadable temporary directory is left as it is
@@ -118,8 +128,10 @@ function isAlive(pid: number): boolean {
 
 function dropTemplateLater(): void {
   const made = template;
+  const removeAtExit = removeTemplateAtExit;
   templateTimer = setTimeout(() => {
     template = undefined;
+    if (removeAtExit) process.off('exit', removeAtExit);
     made?.then((dir) => fs.rmSync(dir, { recursive: true, force: true })).catch(() => {});
   }, TEMPLATE_KEEP_MS).unref();
 }

@@ -54,8 +54,13 @@ function pgliteWasmModule(): Promise<WebAssembly.Module> {
  */
 export async function startPgliteHost(dataDir: string, log: StoreLog, sharedBuffersMiB: number): Promise<PgliteHost> {
   const settings = embeddedStartSettings(sharedBuffersMiB);
-  const [module] = await Promise.all([pgliteWasmModule(), ensureCluster(dataDir, settings, log)]);
-  const init: PgliteWorkerInit = { dataDir, listen: listenAddressFor(dataDir), maxConnections: MAX_SOCKET_CONNECTIONS, settings, wasmModule: module };
+  // Both at once, but settled both before going on: the caller releases the
+  // directory lock on a rejection, which must not happen while the cluster is
+  // still being moved into the directory.
+  const [module, cluster] = await Promise.allSettled([pgliteWasmModule(), ensureCluster(dataDir, settings, log)]);
+  if (cluster.status === 'rejected') throw cluster.reason;
+  if (module.status === 'rejected') throw module.reason;
+  const init: PgliteWorkerInit = { dataDir, listen: listenAddressFor(dataDir), maxConnections: MAX_SOCKET_CONNECTIONS, settings, wasmModule: module.value };
   const worker = new Worker(WORKER, { workerData: init, name: 'credfed-pglite' });
   let started = false;
   let exited = false;
