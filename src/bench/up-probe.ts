@@ -54,6 +54,15 @@ export async function stopEveryUp(): Promise<void> {
   await Promise.all([...live].map((up) => up.stop()));
 }
 
+/** SIGTERM, then SIGKILL if `child` has not exited within 30 s; resolves once it has exited. */
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    if (await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)])) return;
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
+}
+
 export function spawnUp(opts: UpOptions): UpProcess {
   const dataDir = path.join(opts.workDir, 'data');
   const args = [CREDFED_BIN, 'up', '--records', String(opts.records), '--data-dir', dataDir, '--certs-dir', path.join(opts.workDir, 'certs'), '--base-port', String(opts.basePort)];
@@ -88,11 +97,7 @@ export function spawnUp(opts: UpOptions): UpProcess {
   ready.catch(() => undefined);
   const stop = async () => {
     live.delete(up);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    if (await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)])) return;
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
+    await stopChild(child, exited);
   };
   const up: UpProcess = { child, dataDir, milestones, ready, stop };
   live.add(up);
@@ -163,11 +168,7 @@ export async function probeServe(config: string, env: NodeJS.ProcessEnv): Promis
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     live.delete(handle);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    if (await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)])) return;
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
+    await stopChild(child, exited);
   };
   const handle = { stop };
   live.add(handle);
