@@ -16,14 +16,14 @@ export function setStoreNotice(write: ((text: string) => void) | undefined): voi
 }
 
 /**
- * Opens the store `config` names (and applies pending migrations); `brief`
- * for commands that run a few statements and exit (a small PGlite
- * shared_buffers). The store module is loaded here, on first use, so that
- * main() can set the notice without loading it.
+ * Opens the store `config` names (and applies pending migrations), an
+ * embedded one with the embedded default settings. The store module is
+ * loaded here, on first use, so that main() can set the notice without
+ * loading it.
  */
-export async function openCliStore(config: NodeConfig, opts: { brief?: boolean } = {}): Promise<Store> {
-  const { BRIEF_SHARED_BUFFERS_MIB, openStore } = await import('../store/store.js');
+export async function openCliStore(config: NodeConfig): Promise<Store> {
+  const { openStore } = await import('../store/store.js');
   const { databaseUrl, dataDir } = config.store;
   if (!databaseUrl && dataDir) notice?.(`credfed: opening the embedded store ${dataDir} (PGlite, a few seconds)…\n`);
-  return openStore({ databaseUrl, dataDir, ...(opts.brief ? { sharedBuffersMiB: BRIEF_SHARED_BUFFERS_MIB } : {}) });
+  return openStore({ databaseUrl, dataDir });
 }

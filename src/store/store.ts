@@ -45,9 +45,6 @@ export interface PoolUsage {
   readonly max: number;
 }
 
-/** shared_buffers of an embedded store opened for a short command (see OpenStoreOptions.sharedBuffersMiB): a few statements, then exit. */
-export const BRIEF_SHARED_BUFFERS_MIB = 16;
-
 /** Where the store lives and how it is opened. */
 export interface OpenStoreOptions {
   /** PostgreSQL connection string; selects the postgres backend. */
@@ -58,9 +55,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /**
    * Embedded only: PGlite's shared_buffers in MiB (default
-   * EMBEDDED_SHARED_BUFFERS_MIB, 16; a gateway takes store.sharedBuffersMiB).
-   * CLI commands that run a few statements and exit open with
-   * BRIEF_SHARED_BUFFERS_MIB, whatever the default.
+   * EMBEDDED_SHARED_BUFFERS_MIB, 16; a gateway takes store.sharedBuffersMiB,
+   * CLI commands the default).
    */
   sharedBuffersMiB?: number;
   /** Directory of `NNNN_name.sql` migrations (default: src/store/migrations). */

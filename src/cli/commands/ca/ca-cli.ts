@@ -80,7 +80,7 @@ export function distinctPaths(entries: readonly [string, string | undefined][]):
 /** Opens the node's store from --config, runs `work`, closes the store. */
 export async function withCa<T>(values: Values, work: (ctx: CaContext) => Promise<T>): Promise<T> {
   const config = loadCliConfig(flag(values, 'config', true));
-  const store = await openCliStore(config, { brief: true });
+  const store = await openCliStore(config);
   try {
     return await audited(store, config.nodeId, actorOf(values), () => work({ store, federation: config.federation, nodeId: config.nodeId, clock: systemClock }));
   } finally {

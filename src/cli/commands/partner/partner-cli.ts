@@ -32,7 +32,7 @@ STORE_LOCKED).`;
 export async function withNodeStore<T>(values: Values, fn: (store: Store, config: NodeConfig) => Promise<T>): Promise<T> {
   if (typeof values.config !== 'string') throw new UsageError('--config FILE is required');
   const config = loadCliConfig(values.config);
-  const store = await openCliStore(config, { brief: true });
+  const store = await openCliStore(config);
   try {
     await seedFromConfig(store, config);
     await seedAgreementsFromConfig(store, config);

@@ -20,7 +20,7 @@ import type { Values } from '../ca/ca-cli.js';
 export function auditedStoreCommand<T>(config: NodeConfig, values: Values, file: string, kind: 'backup' | 'restore', work: () => Promise<T>): Promise<T> {
   const open = async (decision: 'allow' | 'deny'): Promise<Store | undefined> => {
     if (decision === 'deny' && !(await storeExists(config))) return undefined;
-    const store = await openCliStore(config, { brief: true });
+    const store = await openCliStore(config);
     if (decision === 'deny' && kind === 'restore' && (await tablesWithData((sql, params) => store.query(sql, params))).length === 0) {
       await store.close();
       return undefined;
